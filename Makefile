@@ -1,0 +1,34 @@
+# Two commands do all the set-up on a fresh Debian machine:
+#   make demo   installs what is needed, builds, runs the demo
+#   make test   installs what is needed, builds, runs every test (C++ and Python)
+SHELL    := /bin/bash
+PYTHON   ?= python3
+BUILD    := build/editable
+PIP_OPTS := --no-build-isolation --no-deps -Ceditable.rebuild=true -Cbuild-dir=$(BUILD) \
+            -Ccmake.define.ZARRNATIVE_TESTS=ON
+
+.PHONY: demo test build deps deps-test cpp-test py-test bench clean
+
+deps:
+	@PYTHON=$(PYTHON) third_party/install-deps.sh
+
+deps-test:
+	@PYTHON=$(PYTHON) third_party/install-deps.sh test
+
+# Editable install: later imports rebuild the extension when C++ sources change.
+build:
+	@set -o pipefail; $(PYTHON) -m pip install -q $(PIP_OPTS) -e . 2>&1 | { grep -v "^WARNING: Location" || true; }
+
+demo: deps build
+	$(PYTHON) bench/demo.py
+
+cpp-test:
+	ctest --test-dir $(BUILD) --output-on-failure -j2
+
+py-test:
+	$(PYTHON) -m pytest -q tests
+
+test: deps-test build cpp-test py-test
+
+clean:
+	rm -rf build

@@ -1,0 +1,50 @@
+// Translates zarrnative::Error into the Python exception a user expects.
+//
+//   ErrorCode            Python
+//   kInvalidArgument     ValueError
+//   kTypeError           TypeError
+//   kBufferError         BufferError
+//   kDeviceUnavailable   _core.DeviceUnavailableError (a RuntimeError)
+//   kCudaError           _core.CudaError (a RuntimeError)
+//   kOutOfRange          IndexError
+//   kInternal            RuntimeError
+#include "bindings.h"
+#include "zarrnative/common/error.h"
+
+namespace zarrnative::bindings {
+namespace {
+PyObject* device_unavailable_error = nullptr;
+PyObject* cuda_error = nullptr;
+
+PyObject* python_type(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return PyExc_ValueError;
+    case ErrorCode::kTypeError: return PyExc_TypeError;
+    case ErrorCode::kBufferError: return PyExc_BufferError;
+    case ErrorCode::kDeviceUnavailable: return device_unavailable_error;
+    case ErrorCode::kCudaError: return cuda_error;
+    case ErrorCode::kOutOfRange: return PyExc_IndexError;
+    case ErrorCode::kInternal: return PyExc_RuntimeError;
+  }
+  return PyExc_RuntimeError;
+}
+}  // namespace
+
+void init_errors(nb::module_& m) {
+  device_unavailable_error = PyErr_NewExceptionWithDoc(
+      "zarrnative._core.DeviceUnavailableError",
+      "No CUDA device can be used: no CUDA build, no driver or no GPU.", PyExc_RuntimeError, nullptr);
+  cuda_error = PyErr_NewExceptionWithDoc("zarrnative._core.CudaError", "A CUDA call failed.",
+                                         PyExc_RuntimeError, nullptr);
+  m.attr("DeviceUnavailableError") = nb::handle(device_unavailable_error);
+  m.attr("CudaError") = nb::handle(cuda_error);
+  nb::register_exception_translator([](const std::exception_ptr& p, void*) {
+    try {
+      std::rethrow_exception(p);
+    } catch (const Error& e) {
+      PyErr_SetString(python_type(e.code()), e.what());
+    }
+  });
+}
+
+}  // namespace zarrnative::bindings

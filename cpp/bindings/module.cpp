@@ -1,0 +1,9 @@
+#include "bindings.h"
+
+NB_MODULE(_core, m) {
+  m.doc() = "zarrnative's C++ core (internal; use the zarrnative package).";
+  zarrnative::bindings::init_errors(m);
+  zarrnative::bindings::init_ndarray(m);
+  zarrnative::bindings::init_dlpack(m);
+  zarrnative::bindings::init_features(m);
+}

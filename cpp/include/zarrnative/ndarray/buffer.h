@@ -1,0 +1,66 @@
+// zarrnative: a block of memory and who owns it.
+//
+// A Buffer is a pointer, a size, where the memory lives (host, pinned host, or
+// a CUDA device) and a shared owner that frees it — zarrnative's own
+// allocation, or an external object (a numpy array, a DLPack capsule, ...)
+// kept alive for as long as any NDArray views the memory.
+//
+//   auto host = Buffer::allocate(1 << 20);                        // 64-byte aligned
+//   auto dev  = Buffer::allocate(1 << 20, BufferKind::kDevice, 0); // throws kDeviceUnavailable without a GPU
+//   auto ext  = Buffer::wrap(ptr, n, BufferKind::kHost, 0, /*readonly=*/true,
+//                            std::shared_ptr<void>(handle, release_handle));
+//
+// Buffers are shared (std::shared_ptr<Buffer>) and immutable once made; the
+// bytes they hold are not.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+namespace zarrnative {
+
+enum class BufferKind : uint8_t {
+  kHost,    // pageable host memory; CUDA cannot address it
+  kPinned,  // page-locked host memory, addressable by CUDA devices
+  kDevice,  // CUDA device memory
+};
+
+// "host", "pinned", "device".
+const char* to_string(BufferKind kind);
+
+// True when the CPU may dereference memory of this kind.
+inline bool host_accessible(BufferKind kind) { return kind != BufferKind::kDevice; }
+
+class Buffer {
+ public:
+  // Allocates `nbytes` (at least one alignment unit, so data() is never null)
+  // of the given kind; host memory is 64-byte aligned, uninitialised.
+  static std::shared_ptr<Buffer> allocate(size_t nbytes, BufferKind kind = BufferKind::kHost,
+                                          int device = 0);
+
+  // Views memory that something else owns; `owner` is destroyed when the last
+  // reference to the Buffer goes (it may be null for static memory).
+  static std::shared_ptr<Buffer> wrap(void* data, size_t size, BufferKind kind, int device,
+                                      bool readonly, std::shared_ptr<void> owner);
+
+  void* data() const { return data_; }
+  size_t size() const { return size_; }
+  BufferKind kind() const { return kind_; }
+  int device() const { return device_; }
+  bool readonly() const { return readonly_; }
+
+ private:
+  Buffer(void* data, size_t size, BufferKind kind, int device, bool readonly,
+         std::shared_ptr<void> owner)
+      : data_(data), size_(size), kind_(kind), device_(device), readonly_(readonly),
+        owner_(std::move(owner)) {}
+
+  void* data_;
+  size_t size_;
+  BufferKind kind_;
+  int device_;
+  bool readonly_;
+  std::shared_ptr<void> owner_;  // frees or releases the memory
+};
+
+}  // namespace zarrnative

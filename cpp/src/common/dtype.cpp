@@ -1,0 +1,171 @@
+#include "zarrnative/common/dtype.h"
+
+#include "zarrnative/common/error.h"
+
+namespace zarrnative {
+namespace {
+
+bool valid_size(DTypeKind kind, uint32_t itemsize) {
+  switch (kind) {
+    case DTypeKind::kBool: return itemsize == 1;
+    case DTypeKind::kInt:
+    case DTypeKind::kUInt: return itemsize == 1 || itemsize == 2 || itemsize == 4 || itemsize == 8;
+    case DTypeKind::kFloat: return itemsize == 2 || itemsize == 4 || itemsize == 8;
+    case DTypeKind::kComplex: return itemsize == 8 || itemsize == 16;
+  }
+  return false;
+}
+
+char kind_char(DTypeKind kind) {
+  switch (kind) {
+    case DTypeKind::kBool: return 'b';
+    case DTypeKind::kInt: return 'i';
+    case DTypeKind::kUInt: return 'u';
+    case DTypeKind::kFloat: return 'f';
+    case DTypeKind::kComplex: return 'c';
+  }
+  return '?';
+}
+
+[[noreturn]] void unsupported(std::string_view what, std::string_view value) {
+  throw Error(ErrorCode::kTypeError,
+              "unsupported data type " + std::string(what) + " '" + std::string(value) +
+                  "': zarrnative handles bool, int8..int64, uint8..uint64, float16/32/64 and "
+                  "complex64/128");
+}
+
+}  // namespace
+
+DType::DType(DTypeKind kind, uint32_t itemsize, ByteOrder order)
+    : kind_(kind), itemsize_(itemsize), order_(itemsize == 1 ? ByteOrder::kNotApplicable : order) {
+  if (!valid_size(kind, itemsize)) {
+    unsupported("kind/size", std::string(1, kind_char(kind)) + std::to_string(itemsize));
+  }
+  if (itemsize_ > 1 && order_ == ByteOrder::kNotApplicable) order_ = native_byte_order();
+}
+
+std::string DType::typestr() const {
+  char order = order_ == ByteOrder::kLittle ? '<' : order_ == ByteOrder::kBig ? '>' : '|';
+  return std::string{order, kind_char(kind_)} + std::to_string(itemsize_);
+}
+
+std::string DType::zarr_v3_name() const {
+  switch (kind_) {
+    case DTypeKind::kBool: return "bool";
+    case DTypeKind::kInt: return "int" + std::to_string(itemsize_ * 8);
+    case DTypeKind::kUInt: return "uint" + std::to_string(itemsize_ * 8);
+    case DTypeKind::kFloat: return "float" + std::to_string(itemsize_ * 8);
+    case DTypeKind::kComplex: return "complex" + std::to_string(itemsize_ * 8);
+  }
+  return "";
+}
+
+std::string DType::buffer_format() const {
+  // struct-module codes with standard sizes; a byte-order prefix only when
+  // the order is not native, since memoryview only indexes native formats.
+  std::string code;
+  switch (kind_) {
+    case DTypeKind::kBool: code = "?"; break;
+    case DTypeKind::kInt: code = itemsize_ == 1 ? "b" : itemsize_ == 2 ? "h" : itemsize_ == 4 ? "i" : "q"; break;
+    case DTypeKind::kUInt: code = itemsize_ == 1 ? "B" : itemsize_ == 2 ? "H" : itemsize_ == 4 ? "I" : "Q"; break;
+    case DTypeKind::kFloat: code = itemsize_ == 2 ? "e" : itemsize_ == 4 ? "f" : "d"; break;
+    case DTypeKind::kComplex: code = itemsize_ == 8 ? "Zf" : "Zd"; break;
+  }
+  if (is_native()) return code;
+  return (order_ == ByteOrder::kLittle ? "<" : ">") + code;
+}
+
+uint8_t DType::dlpack_code() const {
+  switch (kind_) {
+    case DTypeKind::kInt: return 0;
+    case DTypeKind::kUInt: return 1;
+    case DTypeKind::kFloat: return 2;
+    case DTypeKind::kComplex: return 5;
+    case DTypeKind::kBool: return 6;
+  }
+  return 255;
+}
+
+DType DType::from_typestr(std::string_view s) {
+  if (s.size() < 3) unsupported("typestr", s);
+  ByteOrder order;
+  switch (s[0]) {
+    case '<': order = ByteOrder::kLittle; break;
+    case '>': order = ByteOrder::kBig; break;
+    case '|': case '=': order = native_byte_order(); break;
+    default: unsupported("typestr", s);
+  }
+  DTypeKind kind;
+  switch (s[1]) {
+    case 'b': kind = DTypeKind::kBool; break;
+    case 'i': kind = DTypeKind::kInt; break;
+    case 'u': kind = DTypeKind::kUInt; break;
+    case 'f': kind = DTypeKind::kFloat; break;
+    case 'c': kind = DTypeKind::kComplex; break;
+    default: unsupported("typestr", s);
+  }
+  uint32_t size = 0;
+  for (char c : s.substr(2)) {
+    if (c < '0' || c > '9' || size > 1000) unsupported("typestr", s);
+    size = size * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (!valid_size(kind, size)) unsupported("typestr", s);
+  return DType(kind, size, order);
+}
+
+DType DType::from_zarr_v3_name(std::string_view name) {
+  static const struct { const char* name; DTypeKind kind; uint32_t size; } table[] = {
+      {"bool", DTypeKind::kBool, 1},       {"int8", DTypeKind::kInt, 1},
+      {"int16", DTypeKind::kInt, 2},       {"int32", DTypeKind::kInt, 4},
+      {"int64", DTypeKind::kInt, 8},       {"uint8", DTypeKind::kUInt, 1},
+      {"uint16", DTypeKind::kUInt, 2},     {"uint32", DTypeKind::kUInt, 4},
+      {"uint64", DTypeKind::kUInt, 8},     {"float16", DTypeKind::kFloat, 2},
+      {"float32", DTypeKind::kFloat, 4},   {"float64", DTypeKind::kFloat, 8},
+      {"complex64", DTypeKind::kComplex, 8}, {"complex128", DTypeKind::kComplex, 16},
+  };
+  for (const auto& e : table) {
+    if (name == e.name) return DType(e.kind, e.size);
+  }
+  unsupported("name", name);
+}
+
+DType DType::from_buffer_format(std::string_view f, size_t itemsize) {
+  std::string_view original = f;
+  ByteOrder order = native_byte_order();
+  bool native_sizes = true;
+  if (!f.empty() && (f[0] == '@' || f[0] == '=' || f[0] == '<' || f[0] == '>' || f[0] == '!')) {
+    if (f[0] == '<') order = ByteOrder::kLittle;
+    if (f[0] == '>' || f[0] == '!') order = ByteOrder::kBig;
+    native_sizes = f[0] == '@';
+    f.remove_prefix(1);
+  }
+  (void)native_sizes;  // sizes are taken from `itemsize`, which the exporter reports
+  DTypeKind kind;
+  if (f == "?") kind = DTypeKind::kBool;
+  else if (f == "b" || f == "h" || f == "i" || f == "l" || f == "q" || f == "n") kind = DTypeKind::kInt;
+  else if (f == "B" || f == "H" || f == "I" || f == "L" || f == "Q" || f == "N" || f == "c") kind = DTypeKind::kUInt;
+  else if (f == "e" || f == "f" || f == "d") kind = DTypeKind::kFloat;
+  else if (f == "Zf" || f == "Zd") kind = DTypeKind::kComplex;
+  else unsupported("buffer format", original);
+  if (!valid_size(kind, static_cast<uint32_t>(itemsize))) unsupported("buffer format", original);
+  return DType(kind, static_cast<uint32_t>(itemsize), order);
+}
+
+DType DType::from_dlpack(uint8_t code, uint8_t bits, uint16_t lanes) {
+  std::string desc = "code " + std::to_string(code) + ", bits " + std::to_string(bits) +
+                     ", lanes " + std::to_string(lanes);
+  if (lanes != 1 || bits % 8 != 0) unsupported("DLPack type", desc);
+  DTypeKind kind;
+  switch (code) {
+    case 0: kind = DTypeKind::kInt; break;
+    case 1: kind = DTypeKind::kUInt; break;
+    case 2: kind = DTypeKind::kFloat; break;
+    case 5: kind = DTypeKind::kComplex; break;
+    case 6: kind = DTypeKind::kBool; break;
+    default: unsupported("DLPack type", desc);
+  }
+  if (!valid_size(kind, bits / 8u)) unsupported("DLPack type", desc);
+  return DType(kind, bits / 8u);
+}
+
+}  // namespace zarrnative

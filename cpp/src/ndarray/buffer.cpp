@@ -1,0 +1,54 @@
+#include "zarrnative/ndarray/buffer.h"
+
+#include <cstdlib>
+#include <new>
+#include <string>
+
+#include "zarrnative/common/error.h"
+#include "zarrnative/cuda/runtime.h"
+
+namespace zarrnative {
+
+const char* to_string(BufferKind kind) {
+  switch (kind) {
+    case BufferKind::kHost: return "host";
+    case BufferKind::kPinned: return "pinned";
+    case BufferKind::kDevice: return "device";
+  }
+  return "unknown";
+}
+
+std::shared_ptr<Buffer> Buffer::allocate(size_t nbytes, BufferKind kind, int device) {
+  constexpr size_t kAlign = 64;  // a cache line; also AVX-512 and nvCOMP's alignments
+  size_t size = nbytes == 0 ? kAlign : (nbytes + kAlign - 1) / kAlign * kAlign;
+  if (size < nbytes) throw Error(ErrorCode::kInvalidArgument, "allocation size overflows");
+  std::shared_ptr<void> owner;
+  switch (kind) {
+    case BufferKind::kHost: {
+      void* p = std::aligned_alloc(kAlign, size);
+      if (!p) throw std::bad_alloc();
+      owner = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+      break;
+    }
+    case BufferKind::kPinned: {
+      void* p = cuda::allocate_pinned(size);
+      owner = std::shared_ptr<void>(p, [](void* q) { cuda::free_pinned(q); });
+      break;
+    }
+    case BufferKind::kDevice: {
+      void* p = cuda::allocate_device(size, device);
+      owner = std::shared_ptr<void>(p, [device](void* q) { cuda::free_device(q, device); });
+      break;
+    }
+  }
+  void* data = owner.get();
+  return std::shared_ptr<Buffer>(new Buffer(data, nbytes, kind, kind == BufferKind::kDevice ? device : 0,
+                                            /*readonly=*/false, std::move(owner)));
+}
+
+std::shared_ptr<Buffer> Buffer::wrap(void* data, size_t size, BufferKind kind, int device,
+                                     bool readonly, std::shared_ptr<void> owner) {
+  return std::shared_ptr<Buffer>(new Buffer(data, size, kind, device, readonly, std::move(owner)));
+}
+
+}  // namespace zarrnative

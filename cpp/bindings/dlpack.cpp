@@ -36,6 +36,7 @@ dlpack::Device dl_device_of(const NDArray& a) {
 // memory), and the shape and strides the DLTensor points into.
 struct ExportContext {
   NDArray array;
+  dlpack::Device device;
   Shape shape, strides;
 };
 
@@ -50,7 +51,7 @@ void fill_tensor(Managed* m, ExportContext* ctx) {
   const NDArray& a = ctx->array;
   dlpack::Tensor& t = m->dl_tensor;
   t.data = a.data();
-  t.device = dl_device_of(a);
+  t.device = ctx->device;
   t.ndim = a.ndim();
   t.dtype = {a.dtype().dlpack_code(), a.dtype().dlpack_bits(), 1};
   t.shape = ctx->shape.data();
@@ -60,51 +61,99 @@ void fill_tensor(Managed* m, ExportContext* ctx) {
   m->deleter = &delete_managed<Managed>;
 }
 
+// A pending exception survives the destructor: capsules are often freed while
+// one is being raised, and the deleter may run Python code (it drops the
+// array's owner).
+class PreserveError {
+ public:
+#if PY_VERSION_HEX >= 0x030C0000
+  PreserveError() : exc_(PyErr_GetRaisedException()) {}
+  ~PreserveError() { PyErr_SetRaisedException(exc_); }
+
+ private:
+  PyObject* exc_;
+#else
+  PreserveError() { PyErr_Fetch(&type_, &value_, &traceback_); }
+  ~PreserveError() { PyErr_Restore(type_, value_, traceback_); }
+
+ private:
+  PyObject *type_, *value_, *traceback_;
+#endif
+};
+
 template <typename Managed>
 void capsule_destructor(PyObject* capsule) {
-  // Only a capsule nobody consumed still owns its tensor.
+  // Only a capsule nobody consumed still owns its tensor; a consumer renames
+  // it ("used_dltensor...") and calls the deleter itself.
   const char* name = std::is_same_v<Managed, dlpack::ManagedTensorVersioned> ? kVersionedName : kLegacyName;
+  PreserveError preserve;
   if (PyCapsule_IsValid(capsule, name)) {
     auto* m = static_cast<Managed*>(PyCapsule_GetPointer(capsule, name));
     if (m && m->deleter) m->deleter(m);
-  } else {
-    PyErr_Clear();
   }
+}
+
+// True when every byte stride is a whole number of items, as DLPack's
+// element strides need.
+bool strides_in_items(const NDArray& a) {
+  for (int64_t s : a.strides()) {
+    if (s % a.itemsize() != 0) return false;
+  }
+  return true;
 }
 
 nb::object dlpack_export(const NDArray& self, nb::handle stream, nb::handle max_version, nb::handle dl_device,
                          nb::handle copy) {
   const bool want_copy = !copy.is_none() && nb::cast<bool>(copy);
   const bool forbid_copy = !copy.is_none() && !nb::cast<bool>(copy);
+  bool versioned = false;
+  if (!max_version.is_none()) {
+    auto mv = nb::cast<std::tuple<int, int>>(max_version);
+    versioned = std::get<0>(mv) >= 1;
+  }
+  // Checked before any copy is made: a copy would not help.
+  if (!self.dtype().is_native()) {
+    throw nb::buffer_error(("__dlpack__: DLPack has no byte order, and this array's dtype " + self.dtype().typestr() +
+                            " is not in the machine's byte order; convert it (for example "
+                            "numpy.asarray(x).astype(x.dtype.newbyteorder('='))) before exporting")
+                               .c_str());
+  }
   NDArray a = self;
+  dlpack::Device device = dl_device_of(a);
   bool copied = false;
 
   if (!dl_device.is_none()) {
     auto requested = nb::cast<std::tuple<int, int>>(dl_device);
-    dlpack::Device mine = dl_device_of(a);
     int type = std::get<0>(requested), id = std::get<1>(requested);
-    if (type != mine.device_type || id != mine.device_id) {
+    if (type == dlpack::kCPU && id == 0 && a.kind() == BufferKind::kPinned) {
+      device = {dlpack::kCPU, 0};  // pinned memory is CPU memory too: no copy needed
+    } else if (type != device.device_type || id != device.device_id) {
       if (forbid_copy) {
         throw nb::buffer_error("__dlpack__: dl_device differs from the array's device and copy=False");
       }
+      BufferKind kind;
+      if (type == dlpack::kCPU) kind = BufferKind::kHost;
+      else if (type == dlpack::kCUDA) kind = BufferKind::kDevice;
+      else if (type == dlpack::kCUDAHost) kind = BufferKind::kPinned;
+      else throw nb::buffer_error(("__dlpack__: unsupported dl_device type " + std::to_string(type)).c_str());
       nb::gil_scoped_release r;
-      if (type == dlpack::kCPU) a = a.to(BufferKind::kHost, 0, true);
-      else if (type == dlpack::kCUDA) a = a.to(BufferKind::kDevice, id, true);
-      else if (type == dlpack::kCUDAHost) a = a.to(BufferKind::kPinned, 0, true);
-      else throw Error(ErrorCode::kBufferError, "__dlpack__: unsupported dl_device type " + std::to_string(type));
+      a = a.to(kind, kind == BufferKind::kDevice ? id : 0, /*force_copy=*/true);
+      device = dl_device_of(a);
       copied = true;
     }
   }
-  if (want_copy && !copied) {
+  // DLPack counts strides in items; a view whose byte strides are not whole
+  // items (a field of a structured numpy array) is exported as a copy when the
+  // consumer allows one and can be told (the versioned flag IS_COPIED).
+  const bool need_copy = !copied && !strides_in_items(a);
+  if (need_copy && (forbid_copy || !versioned)) {
+    throw nb::buffer_error("__dlpack__: DLPack counts strides in elements, and this array's byte strides are not "
+                           "multiples of its itemsize; export a copy (copy=True or .copy())");
+  }
+  if ((want_copy || need_copy) && !copied) {
     nb::gil_scoped_release r;
     a = a.to(a.kind(), a.device(), /*force_copy=*/true);
     copied = true;
-  }
-  if (!a.dtype().is_native()) {
-    throw nb::buffer_error(("__dlpack__: DLPack has no byte order, and this array's dtype " + a.dtype().typestr() +
-                            " is not in the machine's byte order; convert it (for example "
-                            "numpy.asarray(x).astype(x.dtype.newbyteorder('='))) before exporting")
-                               .c_str());
   }
 
   // Streams: host memory takes none; for device memory, order our pending
@@ -120,21 +169,13 @@ nb::object dlpack_export(const NDArray& self, nb::handle stream, nb::handle max_
     throw nb::buffer_error("__dlpack__: stream must be None for arrays in host memory");
   }
 
-  auto* ctx = new ExportContext{a, a.shape(), a.strides()};
-  for (int64_t& s : ctx->strides) {
-    if (s % a.itemsize() != 0) {
-      delete ctx;
-      throw nb::buffer_error("__dlpack__: DLPack counts strides in elements, and this array's byte strides "
-                             "are not multiples of its itemsize");
-    }
-    s /= a.itemsize();
+  if (!versioned && a.readonly()) {
+    throw nb::buffer_error("__dlpack__: the array is read-only, which a DLPack 0.x capsule cannot say; the "
+                           "consumer must ask with max_version=(1, 0) or newer");
   }
+  auto* ctx = new ExportContext{a, device, a.shape(), a.strides()};
+  for (int64_t& s : ctx->strides) s /= a.itemsize();
 
-  bool versioned = false;
-  if (!max_version.is_none()) {
-    auto mv = nb::cast<std::tuple<int, int>>(max_version);
-    versioned = std::get<0>(mv) >= 1;
-  }
   if (versioned) {
     auto* m = new dlpack::ManagedTensorVersioned{};
     m->version = dlpack::kVersion;
@@ -146,11 +187,6 @@ nb::object dlpack_export(const NDArray& self, nb::handle stream, nb::handle max_
       throw nb::python_error();
     }
     return nb::steal(cap);
-  }
-  if (a.readonly()) {
-    delete ctx;
-    throw nb::buffer_error("__dlpack__: the array is read-only, which a DLPack 0.x capsule cannot say; the "
-                           "consumer must ask with max_version=(1, 0) or newer");
   }
   auto* m = new dlpack::ManagedTensor{};
   fill_tensor(m, ctx);
@@ -223,7 +259,6 @@ NDArray from_capsule(nb::handle capsule, nb::handle consumer_stream) {
     });
     return wrap_tensor(m->dl_tensor, false, std::move(release), stream);
   }
-  PyErr_Clear();
   throw nb::type_error("expected an unconsumed DLPack capsule ('dltensor' or 'dltensor_versioned')");
 }
 

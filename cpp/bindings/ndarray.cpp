@@ -99,8 +99,11 @@ int ndarray_getbuffer(PyObject* self, Py_buffer* view, int flags) {
   view->readonly = a->readonly();
   view->itemsize = a->itemsize();
   view->format = (flags & PyBUF_FORMAT) ? info->format.data() : nullptr;
-  view->ndim = a->ndim();
-  view->shape = (flags & PyBUF_ND) == PyBUF_ND ? info->shape.data() : nullptr;
+  // Without PyBUF_ND the consumer sees `len` plain bytes, one dimension
+  // (as PyBuffer_FillInfo reports them); hashlib and zlib insist on it.
+  const bool nd = (flags & PyBUF_ND) == PyBUF_ND;
+  view->ndim = nd ? a->ndim() : 1;
+  view->shape = nd ? info->shape.data() : nullptr;
   view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? info->strides.data() : nullptr;
   view->suboffsets = nullptr;
   view->internal = info;
@@ -241,14 +244,31 @@ void init_ndarray(nb::module_& m) {
            "Exports the array as a DLPack capsule (versioned when max_version >= (1, 0)).")
       .def("__dlpack_device__", &dlpack_device)
       .def("__array__", &array_dunder, "dtype"_a = nb::none(), "copy"_a = nb::none())
-      .def("cpu", [](const NDArray& a) { nb::gil_scoped_release r; return a.to(BufferKind::kHost); },
-           "This array in host memory (itself when it is already there).")
-      .def("cuda",
-           [](const NDArray& a, int device) {
-             nb::gil_scoped_release r;
-             return a.to(BufferKind::kDevice, device);
+      .def("cpu",
+           [](nb::handle self) -> nb::object {
+             const NDArray& a = nb::cast<const NDArray&>(self);
+             if (host_accessible(a.kind())) return nb::borrow(self);  // host or pinned: the CPU reads it as is
+             NDArray out = [&] {
+               nb::gil_scoped_release r;
+               return a.to(BufferKind::kHost);
+             }();
+             return nb::cast(std::move(out));
            },
-           "device"_a = 0, "This array on CUDA device `device` (itself when it is already there).")
+           nb::sig("def cpu(self) -> NDArray"),
+           "This array in host memory: itself when the CPU can read it already (host or pinned memory), "
+           "else a copy.")
+      .def("cuda",
+           [](nb::handle self, int device) -> nb::object {
+             const NDArray& a = nb::cast<const NDArray&>(self);
+             if (a.kind() == BufferKind::kDevice && a.device() == device) return nb::borrow(self);
+             NDArray out = [&] {
+               nb::gil_scoped_release r;
+               return a.to(BufferKind::kDevice, device);
+             }();
+             return nb::cast(std::move(out));
+           },
+           "device"_a = 0, nb::sig("def cuda(self, device: int = 0) -> NDArray"),
+           "This array on CUDA device `device` (itself when it is already there).")
       .def("copy",
            [](const NDArray& a) {
              nb::gil_scoped_release r;

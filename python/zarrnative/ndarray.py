@@ -45,16 +45,51 @@ def _from_dlpack(obj: Any) -> NDArray:
     return _core.from_dlpack_capsule(capsule, stream)
 
 
+def _reach(shape: tuple[int, ...], strides: tuple[int, ...] | None, itemsize: int) -> tuple[int, int]:
+    """The byte range [lo, hi) that a view starting at byte 0 reaches."""
+    if 0 in shape:
+        return 0, 0
+    if strides is None:
+        return 0, int(np.prod(shape, dtype=np.int64)) * itemsize
+    lo, hi = 0, itemsize
+    for extent, stride in zip(shape, strides):
+        span = stride * (extent - 1)
+        if span < 0:
+            lo += span
+        else:
+            hi += span
+    return lo, hi
+
+
 def _from_interface(obj: Any, iface: dict[str, Any], kind: str) -> NDArray:
     if iface.get("mask") is not None:
         raise TypeError("arrays with a mask in their array interface are not supported")
-    ptr, readonly = iface["data"] if iface.get("data") is not None else (None, False)
-    if ptr is None:
+    data = iface.get("data")
+    if data is None:
         raise TypeError("array interfaces without a data pointer are not supported")
+    shape = tuple(int(n) for n in iface["shape"])
     strides = iface.get("strides")
+    strides = None if strides is None else tuple(int(s) for s in strides)
+    owner = obj
+    if isinstance(data, (tuple, list)):
+        ptr, readonly = data
+    elif kind == "host":
+        # The array interface also allows `data` to be an object exposing the
+        # buffer protocol, the array starting `offset` bytes into it.
+        raw = np.frombuffer(data, dtype=np.uint8)
+        offset = int(iface.get("offset", 0))
+        lo, hi = _reach(shape, strides, np.dtype(iface["typestr"]).itemsize)
+        if hi > lo and (offset + lo < 0 or offset + hi > raw.nbytes):
+            raise ValueError(
+                f"__array_interface__ describes bytes [{offset + lo}, {offset + hi}) of a data buffer "
+                f"of {raw.nbytes} bytes"
+            )
+        ptr, readonly = raw.ctypes.data + offset, not raw.flags.writeable
+        owner = (obj, raw)  # raw holds the buffer export
+    else:
+        raise TypeError("__cuda_array_interface__ 'data' must be a (pointer, read_only) tuple")
     return _core.from_pointer(
-        int(ptr), iface["typestr"], tuple(iface["shape"]),
-        None if strides is None else tuple(strides), bool(readonly), kind, obj,
+        int(ptr), iface["typestr"], shape, strides, bool(readonly), kind, owner,
         iface.get("stream") if kind == "device" else None,
     )
 

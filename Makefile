@@ -20,7 +20,7 @@ build:
 	@set -o pipefail; $(PYTHON) -m pip install -q $(PIP_OPTS) -e . 2>&1 | { grep -v "^WARNING: Location" || true; }
 
 demo: deps build
-	$(PYTHON) bench/demo.py
+	$(PYTHON) -m zarrnative.demo
 
 cpp-test:
 	ctest --test-dir $(BUILD) --output-on-failure -j2

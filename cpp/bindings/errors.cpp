@@ -7,6 +7,8 @@
 //   kDeviceUnavailable   _core.DeviceUnavailableError (a RuntimeError)
 //   kCudaError           _core.CudaError (a RuntimeError)
 //   kOutOfRange          IndexError
+//   kCodecConfig         _core.CodecConfigError (a CodecError, a ValueError)
+//   kCorruptChunk        _core.CorruptChunkError (a CodecError, a ValueError)
 //   kInternal            RuntimeError
 #include "bindings.h"
 #include "zarrnative/common/error.h"
@@ -15,6 +17,8 @@ namespace zarrnative::bindings {
 namespace {
 PyObject* device_unavailable_error = nullptr;
 PyObject* cuda_error = nullptr;
+PyObject* codec_config_error = nullptr;
+PyObject* corrupt_chunk_error = nullptr;
 
 PyObject* python_type(ErrorCode code) {
   switch (code) {
@@ -24,6 +28,8 @@ PyObject* python_type(ErrorCode code) {
     case ErrorCode::kDeviceUnavailable: return device_unavailable_error;
     case ErrorCode::kCudaError: return cuda_error;
     case ErrorCode::kOutOfRange: return PyExc_IndexError;
+    case ErrorCode::kCodecConfig: return codec_config_error;
+    case ErrorCode::kCorruptChunk: return corrupt_chunk_error;
     case ErrorCode::kInternal: return PyExc_RuntimeError;
   }
   return PyExc_RuntimeError;
@@ -36,6 +42,18 @@ void init_errors(nb::module_& m) {
       "No CUDA device can be used: no CUDA build, no driver or no GPU.", PyExc_RuntimeError, nullptr);
   cuda_error = PyErr_NewExceptionWithDoc("zarrnative._core.CudaError", "A CUDA call failed.",
                                          PyExc_RuntimeError, nullptr);
+  PyObject* codec_error = PyErr_NewExceptionWithDoc(
+      "zarrnative._core.CodecError", "A codec's configuration or data is wrong.", PyExc_ValueError, nullptr);
+  codec_config_error = PyErr_NewExceptionWithDoc(
+      "zarrnative._core.CodecConfigError",
+      "An unknown codec, invalid codec parameters, or codecs in an invalid order.", codec_error, nullptr);
+  corrupt_chunk_error = PyErr_NewExceptionWithDoc(
+      "zarrnative._core.CorruptChunkError",
+      "Encoded chunk bytes that a codec cannot decode (truncated, corrupt, or lying about sizes).",
+      codec_error, nullptr);
+  m.attr("CodecError") = nb::handle(codec_error);
+  m.attr("CodecConfigError") = nb::handle(codec_config_error);
+  m.attr("CorruptChunkError") = nb::handle(corrupt_chunk_error);
   m.attr("DeviceUnavailableError") = nb::handle(device_unavailable_error);
   m.attr("CudaError") = nb::handle(cuda_error);
   nb::register_exception_translator([](const std::exception_ptr& p, void*) {

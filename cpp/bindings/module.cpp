@@ -6,4 +6,5 @@ NB_MODULE(_core, m) {
   zarrnative::bindings::init_ndarray(m);
   zarrnative::bindings::init_dlpack(m);
   zarrnative::bindings::init_features(m);
+  zarrnative::bindings::init_codec(m);
 }

@@ -5,6 +5,12 @@ Errors from the C++ core arrive as these types (or as the built-in
 subclass), with a message naming the object and what was wrong.
 """
 
-from zarrnative._core import CudaError, DeviceUnavailableError
+from zarrnative._core import (
+    CodecConfigError,
+    CodecError,
+    CorruptChunkError,
+    CudaError,
+    DeviceUnavailableError,
+)
 
-__all__ = ["CudaError", "DeviceUnavailableError"]
+__all__ = ["CodecConfigError", "CodecError", "CorruptChunkError", "CudaError", "DeviceUnavailableError"]

@@ -26,6 +26,8 @@ enum class ErrorCode {
   kDeviceUnavailable,  // no CUDA build, driver or device (RuntimeError)
   kCudaError,          // a CUDA call failed (RuntimeError)
   kOutOfRange,         // an index or region outside an array (IndexError)
+  kCodecConfig,        // an unknown codec, bad parameters or a bad codec order (CodecConfigError, a ValueError)
+  kCorruptChunk,       // encoded bytes a codec cannot decode (CorruptChunkError, a ValueError)
   kInternal,           // a broken invariant inside zarrnative (RuntimeError)
 };
 

@@ -1,0 +1,76 @@
+#include "codec/array_to_array/astype_codec.h"
+
+#include <string>
+
+#include "codec/array_to_array/numpy_cast.h"
+#include "codec/config_util.h"
+#include "zarrnative/codec/registry.h"
+
+namespace zarrnative::codec {
+namespace {
+
+using namespace numpy_like;
+
+// Casts `in` (host, any strides) into a new C-ordered array of `type`.
+NDArray cast_array(const NDArray& in, const DType& type, const Shape& shape) {
+  NDArray out = NDArray::empty(type, shape);
+  auto* o = static_cast<uint8_t*>(out.data());
+  const int64_t osize = type.itemsize();
+  for_each_run(in, INT64_MAX, [&](const uint8_t* p, int64_t stride, int64_t n) {
+    cast_elements(p, stride, in.dtype(), o, osize, type, n);
+    o += n * osize;
+  });
+  return out;
+}
+
+class AsTypeCodec final : public ArrayToArrayCodec {
+ public:
+  AsTypeCodec(DType encode_dtype, DType decode_dtype) : encode_(encode_dtype), decode_(decode_dtype) {}
+
+  std::string_view name() const override { return names::kAstype; }
+
+  json to_json() const override {
+    return {{"id", names::kAstype}, {"encode_dtype", encode_.typestr()}, {"decode_dtype", decode_.typestr()}};
+  }
+
+  ChunkSpec encoded_spec(const ChunkSpec& decoded) const override {
+    return encoded_spec_of(*this, decoded, encode_);
+  }
+
+  NDArray encode(const NDArray& decoded) const override {
+    const NDArray in = view_as(name(), decoded, decode_);
+    return cast_array(in, encode_, in.shape());
+  }
+
+  NDArray decode(const NDArray& encoded, const ChunkSpec& decoded_spec) const override {
+    const NDArray in = view_as(name(), encoded, encode_);
+    if (in.size() != decoded_spec.num_elements()) {
+      corrupt_error(name(), "got " + std::to_string(in.size()) + " encoded elements, the chunk has " +
+                                std::to_string(decoded_spec.num_elements()));
+    }
+    NDArray out = cast_array(in, decode_, decoded_spec.shape);
+    return decoded_spec.dtype == decode_ ? out : view_as(name(), out, decoded_spec.dtype);
+  }
+
+ private:
+  DType encode_, decode_;
+};
+
+}  // namespace
+
+std::shared_ptr<const ArrayToArrayCodec> make_astype_codec(const json& config, const ChunkSpec& input) {
+  constexpr std::string_view kName = names::kAstype;
+  require_object(kName, config);
+  allow_only(kName, config, {"id", "encode_dtype", "decode_dtype"});
+  check_id(kName, config);
+  const DType encode_dtype = get_dtype(kName, config, "encode_dtype", std::nullopt);
+  const DType decode_dtype = get_dtype(kName, config, "decode_dtype", std::nullopt);
+  if (decode_dtype.itemsize() != input.dtype.itemsize()) {
+    config_error(kName, "'decode_dtype' " + decode_dtype.typestr() + " has " +
+                            std::to_string(decode_dtype.itemsize()) + "-byte items, the array's data type " +
+                            input.dtype.zarr_v3_name() + " has " + std::to_string(input.dtype.itemsize()));
+  }
+  return std::make_shared<AsTypeCodec>(encode_dtype, decode_dtype);
+}
+
+}  // namespace zarrnative::codec

@@ -46,8 +46,10 @@ TEST(TransposeCodecTest, MatchesNumpyTranspose) {
     EXPECT_EQ(es.dtype, u2);
     EXPECT_EQ(es.fill_value, spec.fill_value);
 
+    EXPECT_TRUE(c->encodes_to_view());
     NDArray enc = c->encode(x);
     EXPECT_EQ(enc.buffer(), x.buffer());  // a view, no copy
+    EXPECT_EQ(enc.dtype(), x.dtype());
     EXPECT_EQ(enc.shape(), expect_shape);
     EXPECT_EQ(c_bytes(enc), v.bytes);
     // The bytes codec then writes numpy's bytes of the transposed array.
@@ -64,6 +66,12 @@ TEST(TransposeCodecTest, MatchesNumpyTranspose) {
     EXPECT_EQ(c_bytes(dec), c_bytes(x));
     // ... and through a strided encoded array too.
     EXPECT_EQ(c_bytes(c->decode(strided(e), spec)), c_bytes(x));
+    // What a pipeline does: decode the bytes straight into encode(destination).
+    NDArray dest = NDArray::empty(u2, spec.shape);
+    NDArray through = c->encode(dest);
+    EXPECT_FALSE(through.readonly());
+    bytes->decode(out.view(), es, through, {});
+    EXPECT_EQ(c_bytes(dest), c_bytes(x));
   }
 }
 

@@ -35,6 +35,10 @@ class TransposeCodec final : public ArrayToArrayCodec {
 
   NDArray encode(const NDArray& decoded) const override { return view(decoded, order_); }
 
+  // encode() is a view of the same buffer: a pipeline decodes straight into
+  // encode(destination).
+  bool encodes_to_view() const override { return true; }
+
   NDArray decode(const NDArray& encoded, const ChunkSpec& decoded_spec) const override {
     NDArray out = view(encoded, inverse_);
     if (out.shape() != decoded_spec.shape) {

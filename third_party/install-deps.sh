@@ -34,7 +34,7 @@ if ((${#missing[@]})); then
 fi
 
 # Python build tools (pinned: the build is checked with these versions).
-want=("nanobind==3.1.0" "scikit-build-core==1.1.2" "numpy>=1.26" "cmake>=3.26" "ninja")
+want=("packaging" "nanobind==3.1.0" "scikit-build-core==1.1.2" "numpy>=1.26" "cmake>=3.26" "ninja")
 case "${1:-}" in
   test)  want+=("pytest>=8" "zarr==3.1.6" "numcodecs==0.16.*" "tensorstore==0.1.86" "crc32c" "torch==2.13.0") ;;
   bench) want+=("zarr==3.1.6" "numcodecs==0.16.*" "tensorstore==0.1.86" "zarrs==0.2.3") ;;

@@ -9,6 +9,8 @@
 //   kOutOfRange          IndexError
 //   kCodecConfig         _core.CodecConfigError (a CodecError, a ValueError)
 //   kCorruptChunk        _core.CorruptChunkError (a CodecError, a ValueError)
+//   kMetadata            _core.MetadataValidationError (a ValueError; zarr-python's name),
+//                        also reachable as _core.MetadataError
 //   kInternal            RuntimeError
 #include "bindings.h"
 #include "zarrnative/common/error.h"
@@ -19,6 +21,7 @@ PyObject* device_unavailable_error = nullptr;
 PyObject* cuda_error = nullptr;
 PyObject* codec_config_error = nullptr;
 PyObject* corrupt_chunk_error = nullptr;
+PyObject* metadata_error = nullptr;
 
 PyObject* python_type(ErrorCode code) {
   switch (code) {
@@ -30,6 +33,7 @@ PyObject* python_type(ErrorCode code) {
     case ErrorCode::kOutOfRange: return PyExc_IndexError;
     case ErrorCode::kCodecConfig: return codec_config_error;
     case ErrorCode::kCorruptChunk: return corrupt_chunk_error;
+    case ErrorCode::kMetadata: return metadata_error;
     case ErrorCode::kInternal: return PyExc_RuntimeError;
   }
   return PyExc_RuntimeError;
@@ -51,6 +55,12 @@ void init_errors(nb::module_& m) {
       "zarrnative._core.CorruptChunkError",
       "Encoded chunk bytes that a codec cannot decode (truncated, corrupt, or lying about sizes).",
       codec_error, nullptr);
+  metadata_error = PyErr_NewExceptionWithDoc(
+      "zarrnative._core.MetadataValidationError",
+      "Array or group metadata that is invalid or unsupported (the message names the file and the field).",
+      PyExc_ValueError, nullptr);
+  m.attr("MetadataValidationError") = nb::handle(metadata_error);
+  m.attr("MetadataError") = nb::handle(metadata_error);
   m.attr("CodecError") = nb::handle(codec_error);
   m.attr("CodecConfigError") = nb::handle(codec_config_error);
   m.attr("CorruptChunkError") = nb::handle(corrupt_chunk_error);

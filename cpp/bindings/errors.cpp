@@ -9,6 +9,7 @@
 //   kOutOfRange          IndexError
 //   kCodecConfig         _core.CodecConfigError (a CodecError, a ValueError)
 //   kCorruptChunk        _core.CorruptChunkError (a CodecError, a ValueError)
+//   kIoError             OSError
 //   kMetadata            _core.MetadataValidationError (a ValueError; zarr-python's name),
 //                        also reachable as _core.MetadataError
 //   kInternal            RuntimeError
@@ -33,6 +34,7 @@ PyObject* python_type(ErrorCode code) {
     case ErrorCode::kOutOfRange: return PyExc_IndexError;
     case ErrorCode::kCodecConfig: return codec_config_error;
     case ErrorCode::kCorruptChunk: return corrupt_chunk_error;
+    case ErrorCode::kIoError: return PyExc_OSError;
     case ErrorCode::kMetadata: return metadata_error;
     case ErrorCode::kInternal: return PyExc_RuntimeError;
   }

@@ -28,6 +28,7 @@ enum class ErrorCode {
   kOutOfRange,         // an index or region outside an array (IndexError)
   kCodecConfig,        // an unknown codec, bad parameters or a bad codec order (CodecConfigError, a ValueError)
   kCorruptChunk,       // encoded bytes a codec cannot decode (CorruptChunkError, a ValueError)
+  kIoError,            // a store's system call failed: permissions, disk full, not a directory (OSError)
   kMetadata,           // invalid or unsupported array/group metadata (MetadataValidationError, a ValueError)
   kInternal,           // a broken invariant inside zarrnative (RuntimeError)
 };

@@ -1,0 +1,144 @@
+// Python face of array::Array: open / create, and one call per selection
+// into the core (GIL released), returning or filling NDArrays.
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/shared_ptr.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bindings.h"
+#include "zarrnative/array/array.h"
+#include "zarrnative/common/error.h"
+
+using namespace nb::literals;
+
+namespace zarrnative::bindings {
+namespace {
+
+using array::Array;
+using array::ArrayOptions;
+using array::DimSelection;
+using array::OrthogonalSelection;
+using Int64Vector = nb::ndarray<const int64_t, nb::ndim<1>, nb::device::cpu>;
+
+std::vector<int64_t> to_vector(const Int64Vector& v) {
+  std::vector<int64_t> out(v.shape(0));
+  for (size_t i = 0; i < out.size(); ++i) out[i] = v(i);
+  return out;
+}
+
+// Each entry: (start, stop, step) for a slice, or a 1-d int64 array of indices.
+OrthogonalSelection to_selection(nb::handle sel) {
+  OrthogonalSelection out;
+  for (nb::handle item : sel) {
+    if (nb::isinstance<nb::tuple>(item)) {
+      auto t = nb::cast<std::tuple<int64_t, int64_t, int64_t>>(item);
+      out.push_back(DimSelection::slice(std::get<0>(t), std::get<1>(t), std::get<2>(t)));
+    } else {
+      out.push_back(DimSelection::list(to_vector(nb::cast<Int64Vector>(item))));
+    }
+  }
+  return out;
+}
+
+std::vector<std::vector<int64_t>> to_points(nb::handle points) {
+  std::vector<std::vector<int64_t>> out;
+  for (nb::handle item : points) out.push_back(to_vector(nb::cast<Int64Vector>(item)));
+  return out;
+}
+
+ArrayOptions options(bool write_empty_chunks, bool validate_checksums) {
+  ArrayOptions o;
+  o.write_empty_chunks = write_empty_chunks;
+  o.codec.validate_checksums = validate_checksums;
+  return o;
+}
+
+}  // namespace
+
+void init_array(nb::module_& m) {
+  nb::class_<Array>(m, "Array", "An opened Zarr array in a native store.")
+      .def_static("open",
+                  [](std::shared_ptr<store::Store> s, std::string path, std::optional<int> zarr_format) {
+                    nb::gil_scoped_release r;
+                    return Array::open(std::move(s), std::move(path), zarr_format);
+                  },
+                  "store"_a, "path"_a, "zarr_format"_a = nb::none())
+      .def_static("create",
+                  [](std::shared_ptr<store::Store> s, std::string path, const std::string& document,
+                     int zarr_format, bool overwrite) {
+                    json doc;
+                    try {
+                      doc = json::parse(document);
+                    } catch (const json::exception& e) {
+                      throw Error(ErrorCode::kMetadata, std::string("new array metadata: malformed JSON: ") + e.what());
+                    }
+                    nb::gil_scoped_release r;
+                    auto meta = metadata::ArrayMetadata::from_json(doc, zarr_format, path);
+                    return Array::create(std::move(s), std::move(path), std::move(meta), overwrite);
+                  },
+                  "store"_a, "path"_a, "metadata"_a, "zarr_format"_a, "overwrite"_a = false,
+                  "Validates the metadata document (JSON text) in the core and writes a new array.")
+      .def_prop_ro("metadata", [](const Array& a) { return a.metadata(); })
+      .def_prop_ro("metadata_json", [](const Array& a) {
+        json doc = a.metadata().to_json();
+        if (a.metadata().zarr_format == 2) doc["attributes"] = a.metadata().attributes_json();
+        return doc.dump();
+      })
+      .def_prop_ro("path", &Array::path)
+      .def_prop_ro("store", &Array::store)
+      .def("chunk_key", [](const Array& a, const Shape& coords) { return a.chunk_key(coords); })
+      .def("read",
+           [](const Array& a, nb::handle selection, std::optional<NDArray> out, bool validate_checksums) {
+             OrthogonalSelection sel = to_selection(selection);
+             NDArray dest = out ? *out : NDArray(Buffer::allocate(0), a.metadata().dtype, {}, {}, 0, false);
+             nb::gil_scoped_release r;
+             if (!out) {
+               Shape shape;
+               for (const auto& s : sel) shape.push_back(s.count());
+               dest = NDArray::empty(a.metadata().dtype, shape);
+             }
+             a.read(sel, dest, options(false, validate_checksums));
+             return dest;
+           },
+           "selection"_a, "out"_a = nb::none(), "validate_checksums"_a = true,
+           "Reads an orthogonal selection: per dimension (start, stop, step) or an int64 index array.")
+      .def("read_points",
+           [](const Array& a, nb::handle points, std::optional<NDArray> out, bool validate_checksums) {
+             auto pts = to_points(points);
+             NDArray dest = out ? *out : NDArray(Buffer::allocate(0), a.metadata().dtype, {}, {}, 0, false);
+             nb::gil_scoped_release r;
+             if (!out) dest = NDArray::empty(a.metadata().dtype, {pts.empty() ? 0 : static_cast<int64_t>(pts[0].size())});
+             a.read_points(pts, dest, options(false, validate_checksums));
+             return dest;
+           },
+           "points"_a, "out"_a = nb::none(), "validate_checksums"_a = true)
+      .def("write",
+           [](Array& a, nb::handle selection, const NDArray& value, bool write_empty_chunks) {
+             OrthogonalSelection sel = to_selection(selection);
+             nb::gil_scoped_release r;
+             a.write(sel, value, options(write_empty_chunks, true));
+           },
+           "selection"_a, "value"_a, "write_empty_chunks"_a = false)
+      .def("write_points",
+           [](Array& a, nb::handle points, const NDArray& value, bool write_empty_chunks) {
+             auto pts = to_points(points);
+             nb::gil_scoped_release r;
+             a.write_points(pts, value, options(write_empty_chunks, true));
+           },
+           "points"_a, "value"_a, "write_empty_chunks"_a = false)
+      .def("resize", [](Array& a, const Shape& shape) { nb::gil_scoped_release r; a.resize(shape); }, "shape"_a)
+      .def("set_attributes",
+           [](Array& a, const std::string& attrs) {
+             json doc = json::parse(attrs);
+             nb::gil_scoped_release r;
+             a.set_attributes(doc);
+           },
+           "attributes"_a)
+      .def("nchunks_initialized", [](const Array& a) { nb::gil_scoped_release r; return a.nchunks_initialized(); })
+      .def("nbytes_stored", [](const Array& a) { nb::gil_scoped_release r; return a.nbytes_stored(); });
+}
+
+}  // namespace zarrnative::bindings

@@ -1,0 +1,108 @@
+// zarrnative: an opened Zarr array = metadata + store + codec pipeline.
+//
+// Reads and writes take a whole selection in one call; the chunk work (store
+// I/O, decoding, encoding, scattering) runs on the thread pool, each chunk
+// decoded straight into the destination where the layout allows.
+//
+// Typical usage:
+//   1. auto store = std::make_shared<store::FilesystemStore>("/data", false);
+//   2. auto arr = Array::open(store, "temperature");                // zarr.json or .zarray
+//   3. NDArray out = NDArray::empty(arr->metadata().dtype, {10, 512});
+//      arr->read({DimSelection::slice(0, 10, 1), DimSelection::slice(0, 512, 1)}, out);
+//   4. arr->write(selection, values);   // read-merge-write of partial chunks
+//
+// Sharded arrays (codecs = [sharding_indexed]) read only the inner chunks a
+// selection needs: the shard index with one ranged read, then the needed
+// inner chunks with one coalesced read per shard.
+//
+// A chunk is written with one store set (the filesystem store writes a
+// temporary file, then renames it), so an interrupted write leaves every
+// chunk either old or new. With write_empty_chunks false (the default), a
+// chunk equal to the fill value everywhere is erased instead of written.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zarrnative/array/selection.h"
+#include "zarrnative/codec/pipeline.h"
+#include "zarrnative/codec/sharding.h"
+#include "zarrnative/metadata/array_metadata.h"
+#include "zarrnative/store/store.h"
+
+namespace zarrnative::array {
+
+using json = nlohmann::json;
+
+struct ArrayOptions {
+  bool write_empty_chunks = false;
+  codec::CodecOptions codec;
+  codec::ShardReadOptions shard;
+};
+
+class Array {
+ public:
+  // Opens the array at `path` ("" for the store's root; no leading or
+  // trailing '/'). zarr_format nullopt: v3 (zarr.json) first, then v2.
+  // Error(kNodeNotFound) when no array is there.
+  static std::shared_ptr<Array> open(std::shared_ptr<store::Store> store, std::string path,
+                                     std::optional<int> zarr_format = std::nullopt);
+  // Writes the metadata of a new array. An existing node at `path` is
+  // erased first with `overwrite`, else Error(kContainsArray/kContainsGroup).
+  static std::shared_ptr<Array> create(std::shared_ptr<store::Store> store, std::string path,
+                                       metadata::ArrayMetadata meta, bool overwrite);
+
+  const metadata::ArrayMetadata& metadata() const { return meta_; }
+  const std::string& path() const { return path_; }
+  const std::shared_ptr<store::Store>& store() const { return store_; }
+  const codec::CodecPipeline& pipeline() const { return *pipeline_; }
+  // The store key of a chunk.
+  std::string chunk_key(const Shape& coords) const;
+
+  // Reads an orthogonal selection into `out` (host memory, shape = the
+  // selection's counts, the array's dtype in either byte order, any strides).
+  void read(const OrthogonalSelection& sel, NDArray& out, const ArrayOptions& options = {}) const;
+  // Reads points (ndim index vectors of equal length n) into 1-d `out`.
+  void read_points(const std::vector<std::vector<int64_t>>& points, NDArray& out,
+                   const ArrayOptions& options = {}) const;
+  // Writes `value` (shape = the selection's counts; broadcast by zero strides)
+  // to an orthogonal selection.
+  void write(const OrthogonalSelection& sel, const NDArray& value, const ArrayOptions& options = {});
+  void write_points(const std::vector<std::vector<int64_t>>& points, const NDArray& value,
+                    const ArrayOptions& options = {});
+
+  // New shape: chunks wholly outside it are erased; metadata rewritten.
+  void resize(const Shape& new_shape);
+  void set_attributes(const json& attributes);
+
+  // Stored chunks (shards for sharded arrays) and their total size in bytes
+  // (metadata documents included in the size, as zarr-python counts them).
+  int64_t nchunks_initialized() const;
+  uint64_t nbytes_stored() const;
+
+ private:
+  Array(std::shared_ptr<store::Store> store, std::string path, metadata::ArrayMetadata meta);
+  void write_metadata();
+  const codec::ShardingCodec* sharding() const { return sharding_; }
+  void read_task(const ChunkTask& task, NDArray& out, const ArrayOptions& options) const;
+  void write_task(const ChunkTask& task, const NDArray& value, const ArrayOptions& options);
+  // Decodes chunk `coords` (or its region, for shards) into `chunk`, or
+  // fills it; returns false when the chunk is missing.
+  bool load_chunk(const Shape& coords, NDArray& chunk, const ArrayOptions& options) const;
+  void store_chunk(const Shape& coords, const NDArray& chunk, const ArrayOptions& options);
+
+  std::shared_ptr<store::Store> store_;
+  std::string path_;
+  metadata::ArrayMetadata meta_;
+  std::shared_ptr<const codec::CodecPipeline> pipeline_;
+  const codec::ShardingCodec* sharding_ = nullptr;  // set when the array is sharded (partial reads)
+};
+
+// True when every element of `chunk` equals the fill element (NaN equal to
+// NaN, -0.0 equal to 0.0, as numpy's array_equal(equal_nan=True) decides).
+bool equals_fill(const NDArray& chunk, ByteView fill);
+
+}  // namespace zarrnative::array

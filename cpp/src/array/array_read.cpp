@@ -1,0 +1,177 @@
+// Reading: one parallel task per chunk (or shard) that a selection touches.
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include "zarrnative/array/array.h"
+#include "zarrnative/common/error.h"
+
+namespace zarrnative::array {
+namespace {
+
+// A view of `a` starting at per-dimension offsets `start` with shape `shape`.
+NDArray subview(const NDArray& a, const Shape& start, const Shape& shape) {
+  int64_t off = a.byte_offset();
+  for (size_t d = 0; d < start.size(); ++d) off += start[d] * a.strides()[d];
+  return NDArray(a.buffer(), a.dtype(), shape, a.strides(), off, a.readonly());
+}
+
+void check_destination(const NDArray& out, const metadata::ArrayMetadata& m, const Shape& shape, const char* what) {
+  check(host_accessible(out.kind()), ErrorCode::kInvalidArgument, std::string(what) + ": host memory is needed");
+  check(out.shape() == shape, ErrorCode::kInvalidArgument,
+        std::string(what) + ": the destination's shape differs from the selection's");
+  check(out.dtype().kind() == m.dtype.kind() && out.itemsize() == m.dtype.itemsize(), ErrorCode::kTypeError,
+        std::string(what) + ": dtype " + out.dtype().typestr() + " differs from the array's " + m.dtype.typestr());
+}
+
+// Runs fn(i) over the pool; rethrows the first failure naming the chunk key.
+template <typename KeyFn>
+void run_tasks(size_t n, const KeyFn& key_of, const std::function<void(size_t)>& fn) {
+  std::mutex mu;
+  size_t failed = SIZE_MAX;
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+  ThreadPool::global().parallel_for(n, [&](size_t i) {
+    try {
+      fn(i);
+    } catch (const Error& e) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (i < failed) {
+        failed = i;
+        code = e.code();
+        message = e.what();
+      }
+    } catch (const std::bad_alloc&) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (i < failed) {
+        failed = i;
+        code = ErrorCode::kInternal;
+        message = "out of memory";
+      }
+    }
+  });
+  if (failed == SIZE_MAX) return;
+  if (code == ErrorCode::kCorruptChunk || code == ErrorCode::kCodecConfig || code == ErrorCode::kIoError) {
+    throw Error(code, "chunk '" + key_of(failed) + "': " + message);
+  }
+  throw Error(code, message);
+}
+
+}  // namespace
+
+bool Array::load_chunk(const Shape& coords, NDArray& chunk, const ArrayOptions& options) const {
+  const std::string key = chunk_key(coords);
+  if (sharding_) {
+    auto reader = store_->range_reader(key);
+    codec::ShardRegion region{Shape(coords.size(), 0), meta_.chunk_shape};
+    return codec::read_shard_region(*sharding_, *reader, region, chunk, options.codec, options.shard);
+  }
+  auto bytes = store_->get(key);
+  if (!bytes) {
+    codec::fill_chunk(chunk, pipeline_->spec());
+    return false;
+  }
+  pipeline_->decode(bytes->view(), chunk, options.codec);
+  return true;
+}
+
+void Array::read_task(const ChunkTask& task, NDArray& out, const ArrayOptions& options) const {
+  const int n = static_cast<int>(task.coords.size());
+  const Shape& cs = meta_.chunk_shape;
+  bool whole_chunk_in_bounds = task.covers_chunk;
+  for (int d = 0; d < n && whole_chunk_in_bounds; ++d) {
+    whole_chunk_in_bounds = task.dims[d]->count == cs[d];
+  }
+  Shape out_start(n), counts(n);
+  for (int d = 0; d < n; ++d) {
+    out_start[d] = task.dims[d]->is_run ? task.dims[d]->out_start : 0;
+    counts[d] = task.dims[d]->size();
+  }
+  const std::string key = chunk_key(task.coords);
+
+  if (sharding_) {
+    // Only the bounding box of the needed elements is read from the shard.
+    Shape lo(n), hi(n);
+    for (int d = 0; d < n; ++d) {
+      const DimPart& p = *task.dims[d];
+      if (p.is_run) {
+        lo[d] = p.local_start;
+        hi[d] = p.local_start + (p.count - 1) * p.local_step + 1;
+      } else {
+        lo[d] = *std::min_element(p.local.begin(), p.local.end());
+        hi[d] = *std::max_element(p.local.begin(), p.local.end()) + 1;
+      }
+    }
+    auto reader = store_->range_reader(key);
+    codec::ShardRegion region{lo, hi};
+    if (task.covers_chunk) {  // the region is exactly the selected block of `out`
+      NDArray target = subview(out, out_start, counts);
+      codec::read_shard_region(*sharding_, *reader, region, target, options.codec, options.shard);
+      return;
+    }
+    NDArray box = NDArray::empty(out.dtype(), region.shape());
+    codec::read_shard_region(*sharding_, *reader, region, box, options.codec, options.shard);
+    // Re-express the task relative to the box.
+    std::vector<DimPart> shifted(n);
+    ChunkTask local = task;
+    for (int d = 0; d < n; ++d) {
+      shifted[d] = *task.dims[d];
+      shifted[d].local_start -= lo[d];
+      for (int64_t& v : shifted[d].local) v -= lo[d];
+      local.dims[d] = &shifted[d];
+    }
+    copy_task(local, box, out, /*to_selection=*/true);
+    return;
+  }
+
+  if (whole_chunk_in_bounds) {  // decode straight into the destination
+    NDArray target = subview(out, out_start, counts);
+    load_chunk(task.coords, target, options);
+    return;
+  }
+  auto bytes = store_->get(key);
+  if (!bytes) {
+    const auto& fill = pipeline_->spec().fill_value;
+    uint8_t element[16] = {};
+    if (!fill.empty()) std::memcpy(element, fill.data(), fill.size());
+    if (out.dtype().byte_order() != meta_.dtype.byte_order() && out.itemsize() > 1) {
+      int64_t unit = out.dtype().kind() == DTypeKind::kComplex ? out.itemsize() / 2 : out.itemsize();
+      for (int64_t s = 0; s < out.itemsize(); s += unit) std::reverse(element + s, element + s + unit);
+    }
+    fill_task(task, out, element);
+    return;
+  }
+  NDArray chunk = NDArray::empty(out.dtype(), cs);
+  pipeline_->decode(bytes->view(), chunk, options.codec);
+  copy_task(task, chunk, out, /*to_selection=*/true);
+}
+
+void Array::read(const OrthogonalSelection& sel, NDArray& out, const ArrayOptions& options) const {
+  ChunkPlan plan = plan_orthogonal(sel, meta_.shape, meta_.chunk_shape);
+  check_destination(out, meta_, plan.out_shape, "read");
+  run_tasks(plan.tasks.size(), [&](size_t i) { return chunk_key(plan.tasks[i].coords); },
+            [&](size_t i) { read_task(plan.tasks[i], out, options); });
+}
+
+void Array::read_points(const std::vector<std::vector<int64_t>>& points, NDArray& out,
+                        const ArrayOptions& options) const {
+  std::vector<PointGroup> groups = plan_points(points, meta_.shape, meta_.chunk_shape);
+  const int64_t count = points.empty() ? 0 : static_cast<int64_t>(points[0].size());
+  check_destination(out, meta_, Shape{count}, "read_points");
+  const size_t n = meta_.shape.size();
+  const int64_t isz = out.itemsize();
+  run_tasks(groups.size(), [&](size_t i) { return chunk_key(groups[i].coords); },
+            [&](size_t i) {
+              const PointGroup& g = groups[i];
+              NDArray chunk = NDArray::empty(out.dtype(), meta_.chunk_shape);
+              load_chunk(g.coords, chunk, options);
+              for (size_t k = 0; k < g.out.size(); ++k) {
+                int64_t off = chunk.byte_offset();
+                for (size_t d = 0; d < n; ++d) off += g.local[k * n + d] * chunk.strides()[d];
+                std::memcpy(static_cast<char*>(out.data()) + g.out[k] * out.strides()[0],
+                            static_cast<const char*>(chunk.buffer()->data()) + off, static_cast<size_t>(isz));
+              }
+            });
+}
+
+}  // namespace zarrnative::array

@@ -1,0 +1,218 @@
+// Writing: each chunk a selection touches is built (whole, or read, merged
+// and rewritten), encoded and stored by its own parallel task with one store
+// set, so an interrupted write leaves every chunk old or new.
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include "zarrnative/array/array.h"
+#include "zarrnative/common/error.h"
+
+namespace zarrnative::array {
+namespace {
+
+template <typename T>
+bool same_float(T a, T b) {
+  return a == b || (std::isnan(a) && std::isnan(b));
+}
+
+// float16 bits: equal, both NaN, or both zero.
+bool same_half(uint16_t a, uint16_t b) {
+  auto nan = [](uint16_t h) { return (h & 0x7C00) == 0x7C00 && (h & 0x03FF) != 0; };
+  return a == b || (nan(a) && nan(b)) || ((a & 0x7FFF) == 0 && (b & 0x7FFF) == 0);
+}
+
+// One element compared with the fill element, both in the machine's order.
+bool same_element(const uint8_t* x, const uint8_t* f, const DType& t) {
+  switch (t.kind()) {
+    case DTypeKind::kFloat:
+      if (t.itemsize() == 2) {
+        uint16_t a, b;
+        std::memcpy(&a, x, 2);
+        std::memcpy(&b, f, 2);
+        return same_half(a, b);
+      }
+      if (t.itemsize() == 4) {
+        float a, b;
+        std::memcpy(&a, x, 4);
+        std::memcpy(&b, f, 4);
+        return same_float(a, b);
+      } else {
+        double a, b;
+        std::memcpy(&a, x, 8);
+        std::memcpy(&b, f, 8);
+        return same_float(a, b);
+      }
+    case DTypeKind::kComplex: {
+      DType part(DTypeKind::kFloat, t.itemsize() / 2);
+      return same_element(x, f, part) && same_element(x + t.itemsize() / 2, f + t.itemsize() / 2, part);
+    }
+    default:
+      return std::memcmp(x, f, t.itemsize()) == 0;
+  }
+}
+
+void to_native(uint8_t* element, const DType& t) {
+  if (t.is_native()) return;
+  int64_t unit = t.kind() == DTypeKind::kComplex ? t.itemsize() / 2 : t.itemsize();
+  for (int64_t s = 0; s < t.itemsize(); s += unit) std::reverse(element + s, element + s + unit);
+}
+
+NDArray subview(const NDArray& a, const Shape& start, const Shape& shape) {
+  int64_t off = a.byte_offset();
+  for (size_t d = 0; d < start.size(); ++d) off += start[d] * a.strides()[d];
+  return NDArray(a.buffer(), a.dtype(), shape, a.strides(), off, a.readonly());
+}
+
+}  // namespace
+
+bool equals_fill(const NDArray& chunk, ByteView fill) {
+  const DType& t = chunk.dtype();
+  const int64_t isz = t.itemsize();
+  uint8_t f[16] = {};
+  if (!fill.empty()) std::memcpy(f, fill.data(), static_cast<size_t>(isz));
+  to_native(f, t);
+  bool plain = t.kind() != DTypeKind::kFloat && t.kind() != DTypeKind::kComplex;
+  if (chunk.size() == 0) return true;
+  NDArray c = chunk.is_c_contiguous() ? chunk : chunk.to(BufferKind::kHost, 0, /*force_copy=*/true);
+  const uint8_t* p = static_cast<const uint8_t*>(c.data());
+  const int64_t n = c.size();
+  if (plain) {
+    for (int64_t i = 0; i < n; ++i) {
+      if (std::memcmp(p + i * isz, f, static_cast<size_t>(isz)) != 0) return false;
+    }
+    return true;
+  }
+  uint8_t x[16];
+  for (int64_t i = 0; i < n; ++i) {
+    std::memcpy(x, p + i * isz, static_cast<size_t>(isz));
+    to_native(x, t);
+    if (!same_element(x, f, t.with_byte_order(native_byte_order()))) return false;
+  }
+  return true;
+}
+
+void Array::store_chunk(const Shape& coords, const NDArray& chunk, const ArrayOptions& options) {
+  const std::string key = chunk_key(coords);
+  if (!options.write_empty_chunks && equals_fill(chunk, pipeline_->spec().fill_value)) {
+    store_->erase(key);
+    return;
+  }
+  ByteBuffer encoded;
+  if (sharding_) {
+    if (!sharding_->encode_shard(chunk, encoded, options.codec) && !options.write_empty_chunks) {
+      store_->erase(key);
+      return;
+    }
+  } else {
+    pipeline_->encode(chunk, encoded, options.codec);
+  }
+  store_->set(key, encoded.view());
+}
+
+void Array::write_task(const ChunkTask& task, const NDArray& value, const ArrayOptions& options) {
+  const int n = static_cast<int>(task.coords.size());
+  const Shape& cs = meta_.chunk_shape;
+  bool whole_chunk_in_bounds = task.covers_chunk;
+  for (int d = 0; d < n && whole_chunk_in_bounds; ++d) whole_chunk_in_bounds = task.dims[d]->count == cs[d];
+  if (whole_chunk_in_bounds) {  // encode straight from the caller's values
+    Shape start(n), counts(n);
+    for (int d = 0; d < n; ++d) {
+      start[d] = task.dims[d]->out_start;
+      counts[d] = cs[d];
+    }
+    store_chunk(task.coords, subview(value, start, counts), options);
+    return;
+  }
+  NDArray chunk = NDArray::empty(meta_.dtype, cs);
+  if (task.covers_chunk) {
+    codec::fill_chunk(chunk, pipeline_->spec());  // an edge chunk: beyond the array is fill
+  } else {
+    load_chunk(task.coords, chunk, options);      // read, merge, rewrite
+  }
+  copy_task(task, chunk, value, /*to_selection=*/false);
+  store_chunk(task.coords, chunk, options);
+}
+
+void Array::write(const OrthogonalSelection& sel, const NDArray& value, const ArrayOptions& options) {
+  check(!store_->read_only(), ErrorCode::kInvalidArgument,
+        "cannot write to array '" + path_ + "': " + store_->describe() + " is read-only");
+  ChunkPlan plan = plan_orthogonal(sel, meta_.shape, meta_.chunk_shape);
+  check(host_accessible(value.kind()), ErrorCode::kInvalidArgument, "write: values must be in host memory");
+  check(value.shape() == plan.out_shape, ErrorCode::kInvalidArgument,
+        "write: the values' shape differs from the selection's");
+  NDArray v = value;
+  if (value.dtype() != meta_.dtype) {  // the same type in the other byte order: convert once
+    check(value.dtype().kind() == meta_.dtype.kind() && value.itemsize() == meta_.dtype.itemsize(),
+          ErrorCode::kTypeError, "write: dtype " + value.dtype().typestr() + " differs from the array's " +
+                                     meta_.dtype.typestr());
+    NDArray swapped = NDArray::empty(meta_.dtype, value.shape());
+    NDArray raw = value.to(BufferKind::kHost, 0, true);
+    uint8_t* p = static_cast<uint8_t*>(raw.data());
+    for (int64_t i = 0; i < raw.size(); ++i) {
+      uint8_t* e = p + i * raw.itemsize();
+      int64_t unit = raw.dtype().kind() == DTypeKind::kComplex ? raw.itemsize() / 2 : raw.itemsize();
+      for (int64_t s = 0; s < raw.itemsize(); s += unit) std::reverse(e + s, e + s + unit);
+    }
+    swapped.copy_from(raw.with_dtype(meta_.dtype));
+    v = swapped;
+  }
+  std::mutex mu;
+  size_t failed = SIZE_MAX;
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+  ThreadPool::global().parallel_for(plan.tasks.size(), [&](size_t i) {
+    try {
+      write_task(plan.tasks[i], v, options);
+    } catch (const Error& e) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (i < failed) {
+        failed = i;
+        code = e.code();
+        message = "chunk '" + chunk_key(plan.tasks[i].coords) + "': " + e.what();
+      }
+    }
+  });
+  if (failed != SIZE_MAX) throw Error(code, message);
+}
+
+void Array::write_points(const std::vector<std::vector<int64_t>>& points, const NDArray& value,
+                         const ArrayOptions& options) {
+  check(!store_->read_only(), ErrorCode::kInvalidArgument,
+        "cannot write to array '" + path_ + "': " + store_->describe() + " is read-only");
+  std::vector<PointGroup> groups = plan_points(points, meta_.shape, meta_.chunk_shape);
+  const int64_t count = points.empty() ? 0 : static_cast<int64_t>(points[0].size());
+  check(value.shape() == Shape{count} && value.dtype() == meta_.dtype, ErrorCode::kInvalidArgument,
+        "write_points: values must be 1-d of the array's dtype, one per point");
+  const size_t n = meta_.shape.size();
+  const int64_t isz = value.itemsize();
+  std::mutex mu;
+  std::string message;
+  ErrorCode code = ErrorCode::kInternal;
+  bool failed = false;
+  ThreadPool::global().parallel_for(groups.size(), [&](size_t i) {
+    try {
+      const PointGroup& g = groups[i];
+      NDArray chunk = NDArray::empty(meta_.dtype, meta_.chunk_shape);
+      load_chunk(g.coords, chunk, options);
+      for (size_t k = 0; k < g.out.size(); ++k) {
+        int64_t off = 0;
+        for (size_t d = 0; d < n; ++d) off += g.local[k * n + d] * chunk.strides()[d];
+        std::memcpy(static_cast<char*>(chunk.data()) + off,
+                    static_cast<const char*>(value.data()) + g.out[k] * value.strides()[0], static_cast<size_t>(isz));
+      }
+      store_chunk(g.coords, chunk, options);
+    } catch (const Error& e) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!failed) {
+        failed = true;
+        code = e.code();
+        message = e.what();
+      }
+    }
+  });
+  if (failed) throw Error(code, message);
+}
+
+}  // namespace zarrnative::array

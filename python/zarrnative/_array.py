@@ -1,0 +1,444 @@
+"""The Array class: zarr-python 3's synchronous Array API over the core."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+import numpy as np
+
+from zarrnative import _core, _indexing
+from zarrnative.ndarray import as_array
+
+
+def _is_vlen(typestr: str) -> bool:
+    return typestr == "|O"
+
+
+class Attributes(dict):
+    """``arr.attrs``: a dict whose changes are written through to the store."""
+
+    def __init__(self, owner: "Array", data: dict):
+        super().__init__(data)
+        self._owner = owner
+
+    def _flush(self) -> None:
+        self._owner._native.set_attributes(json.dumps(dict(self)))
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        self._flush()
+
+    def __delitem__(self, key):
+        super().__delitem__(key)
+        self._flush()
+
+    def update(self, *args, **kwargs):
+        super().update(*args, **kwargs)
+        self._flush()
+
+    def put(self, d: dict) -> None:
+        super().clear()
+        super().update(d)
+        self._flush()
+
+    def asdict(self) -> dict:
+        return dict(self)
+
+
+class _Indexer:
+    def __init__(self, array: "Array", get, set_):
+        self._get, self._set = get, set_
+
+    def __getitem__(self, selection):
+        return self._get(selection)
+
+    def __setitem__(self, selection, value):
+        self._set(selection, value)
+
+
+class Array:
+    """A Zarr array. Create with :func:`zarrnative.create_array`, open with
+    :func:`zarrnative.open_array`."""
+
+    def __init__(self, native: "_core.Array", store_path: Any, *, read_only: bool = False,
+                 config: dict | None = None):
+        self._native = native
+        self._store_path = store_path
+        self._read_only = read_only
+        self._config = {"write_empty_chunks": False, "order": "C", **(config or {})}
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self._meta = json.loads(self._native.metadata_json)
+        m = self._native.metadata
+        self._shape = tuple(m.shape)
+        self._typestr = m.typestr
+        self._grid_chunks = tuple(m.chunk_shape)
+
+    # --- properties ---------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._shape
+
+    @shape.setter
+    def shape(self, value) -> None:
+        self.resize(value)
+
+    @property
+    def ndim(self) -> int:
+        return len(self._shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self._shape, dtype=np.int64))
+
+    @property
+    def dtype(self) -> np.dtype:
+        if _is_vlen(self._typestr):
+            return np.dtype(object) if self._meta.get("data_type") != "string" else _string_dtype()
+        return np.dtype(self._typestr)
+
+    @property
+    def nbytes(self) -> int:
+        return self.size * self.dtype.itemsize
+
+    @property
+    def zarr_format(self) -> int:
+        return int(self._meta["zarr_format"])
+
+    def _sharding_config(self) -> dict | None:
+        if self.zarr_format != 3:
+            return None
+        codecs = self._meta.get("codecs", [])
+        if len(codecs) == 1 and codecs[0].get("name") == "sharding_indexed":
+            return codecs[0]["configuration"]
+        return None
+
+    @property
+    def chunks(self) -> tuple[int, ...]:
+        sharding = self._sharding_config()
+        return tuple(sharding["chunk_shape"]) if sharding else self._grid_chunks
+
+    @property
+    def shards(self) -> tuple[int, ...] | None:
+        return self._grid_chunks if self._sharding_config() else None
+
+    @property
+    def cdata_shape(self) -> tuple[int, ...]:
+        return tuple(-(-s // c) for s, c in zip(self._shape, self.chunks))
+
+    @property
+    def nchunks(self) -> int:
+        return int(np.prod(self.cdata_shape, dtype=np.int64))
+
+    def nchunks_initialized(self) -> int:
+        return int(self._native.nchunks_initialized())
+
+    def nbytes_stored(self) -> int:
+        return int(self._native.nbytes_stored())
+
+    @property
+    def fill_value(self) -> Any:
+        fv = self._native.metadata.fill_value_bytes
+        if _is_vlen(self._typestr):
+            return self._meta.get("fill_value")
+        return np.frombuffer(fv, dtype=self._typestr)[0] if fv else self.dtype.type(0)
+
+    @property
+    def order(self) -> str:
+        if self.zarr_format == 2:
+            return self._meta.get("order", "C")
+        return self._config.get("order", "C")
+
+    @property
+    def attrs(self) -> Attributes:
+        return Attributes(self, self._meta.get("attributes", {}))
+
+    @property
+    def path(self) -> str:
+        return self._native.path
+
+    @property
+    def name(self) -> str:
+        return "/" + self.path
+
+    @property
+    def basename(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def store(self):
+        return getattr(self._store_path, "store", self._store_path)
+
+    @property
+    def store_path(self):
+        return self._store_path
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    @property
+    def metadata(self):
+        from zarrnative._array_meta import metadata_view
+        return metadata_view(self._meta)
+
+    @property
+    def filters(self) -> tuple:
+        from zarrnative._array_meta import codec_parts
+        return codec_parts(self._meta)[0]
+
+    @property
+    def serializer(self):
+        from zarrnative._array_meta import codec_parts
+        return codec_parts(self._meta)[1]
+
+    @property
+    def compressors(self) -> tuple:
+        from zarrnative._array_meta import codec_parts
+        return codec_parts(self._meta)[2]
+
+    @property
+    def info(self):
+        from zarrnative._array_meta import array_info
+        return array_info(self)
+
+    def __repr__(self) -> str:
+        return f"<Array {self._store_path!s} shape={self._shape} dtype={self.dtype}>"
+
+    # --- reading ------------------------------------------------------------
+    def _result(self, nd) -> np.ndarray:
+        if _is_vlen(self._typestr):
+            return _core.vlen_to_numpy(nd)
+        return np.asarray(nd)  # zero-copy: the numpy array keeps the NDArray alive
+
+    def _read_orthogonal(self, sel: _indexing.Orthogonal, out=None) -> Any:
+        if out is not None:
+            target = as_array(out)
+            if tuple(target.shape) != sel.out_shape:
+                target = as_array(np.asarray(out).reshape(sel.out_shape))
+            self._native.read(sel.dims, target, self._validate)
+            return out
+        result = self._result(self._native.read(sel.dims))
+        result = result.reshape(sel.result_shape)
+        return result[()] if result.ndim == 0 else result
+
+    @property
+    def _validate(self) -> bool:
+        return True
+
+    def get_basic_selection(self, selection=Ellipsis, *, out=None, fields=None):
+        _no_fields(fields)
+        return self._read_orthogonal(_indexing.basic(selection, self._shape), out)
+
+    def get_orthogonal_selection(self, selection, *, out=None, fields=None):
+        _no_fields(fields)
+        return self._read_orthogonal(_indexing.orthogonal(selection, self._shape), out)
+
+    def get_block_selection(self, selection, *, out=None, fields=None):
+        _no_fields(fields)
+        return self._read_orthogonal(_indexing.blocks(selection, self._shape, self.chunks), out)
+
+    def _read_points(self, pts: _indexing.Points, out=None):
+        result = self._result(self._native.read_points(pts.coords))
+        result = result.reshape(pts.result_shape)
+        if out is not None:
+            np.copyto(np.asarray(out), result)
+            return out
+        return result
+
+    def get_coordinate_selection(self, selection, *, out=None, fields=None):
+        _no_fields(fields)
+        return self._read_points(_indexing.coordinates(selection, self._shape), out)
+
+    def get_mask_selection(self, mask, *, out=None, fields=None):
+        _no_fields(fields)
+        return self._read_points(_indexing.mask(mask, self._shape), out)
+
+    def __getitem__(self, selection):
+        kind = _selection_kind(selection, self.ndim)
+        if kind == "mask":
+            return self.get_mask_selection(selection)
+        if kind == "coordinate":
+            return self.get_coordinate_selection(selection)
+        if kind == "orthogonal":
+            return self.get_orthogonal_selection(selection)
+        return self.get_basic_selection(selection)
+
+    def get(self, selection=Ellipsis, *, out=None):
+        """Reads ``selection`` into ``out`` (anything ``as_array`` wraps), or a new numpy array."""
+        return self._read_orthogonal(_indexing.orthogonal(selection, self._shape), out)
+
+    @property
+    def oindex(self) -> _Indexer:
+        return _Indexer(self, self.get_orthogonal_selection, self.set_orthogonal_selection)
+
+    @property
+    def vindex(self) -> _Indexer:
+        def get(sel):
+            if np.asarray(sel).dtype == bool and not isinstance(sel, tuple):
+                return self.get_mask_selection(sel)
+            return self.get_coordinate_selection(sel)
+
+        def set_(sel, value):
+            if np.asarray(sel).dtype == bool and not isinstance(sel, tuple):
+                return self.set_mask_selection(sel, value)
+            return self.set_coordinate_selection(sel, value)
+
+        return _Indexer(self, get, set_)
+
+    @property
+    def blocks(self) -> _Indexer:
+        return _Indexer(self, self.get_block_selection, self.set_block_selection)
+
+    def __array__(self, dtype=None, copy=None):
+        if copy is False:
+            raise ValueError("reading a Zarr array always makes a new array; copy=False cannot be honoured")
+        a = self[...]
+        return a if dtype is None else a.astype(dtype)
+
+    def __len__(self) -> int:
+        if not self._shape:
+            raise TypeError("len() of unsized object")
+        return self._shape[0]
+
+    def __iter__(self) -> Iterator:
+        if not self._shape:
+            raise TypeError("iteration over a 0-d array")
+        step = self.chunks[0]
+        for start in range(0, self._shape[0], step):
+            block = self[start:min(start + step, self._shape[0])]
+            yield from block
+
+    # --- writing ------------------------------------------------------------
+    def _check_writable(self) -> None:
+        if self._read_only:
+            raise ValueError(f"array {self.path!r} was opened read-only (mode 'r')")
+
+    def _values(self, value, shape: tuple[int, ...]):
+        if _is_vlen(self._typestr):
+            v = np.broadcast_to(np.asarray(value, dtype=object), shape)
+            kind = "string" if self._meta.get("data_type") == "string" or _v2_vlen(self._meta) == "vlen-utf8" \
+                else "bytes"
+            return _core.vlen_from_python(np.ascontiguousarray(v), kind, list(shape))
+        v = np.asarray(value)
+        if v.dtype != self.dtype:
+            v = v.astype(self.dtype)
+        return as_array(np.broadcast_to(v, shape))
+
+    def _write_orthogonal(self, sel: _indexing.Orthogonal, value) -> None:
+        self._check_writable()
+        value = np.asarray(value) if not _is_vlen(self._typestr) else value
+        if not _is_vlen(self._typestr) and np.ndim(value) == len(sel.result_shape) and \
+                np.shape(value) != sel.result_shape:
+            np.broadcast_shapes(np.shape(value), sel.result_shape)  # raises ValueError like numpy
+        if not _is_vlen(self._typestr):
+            value = np.broadcast_to(value, sel.result_shape).reshape(sel.out_shape) \
+                if np.ndim(value) else value
+        self._native.write(sel.dims, self._values(value, sel.out_shape),
+                           bool(self._config["write_empty_chunks"]))
+
+    def set_basic_selection(self, selection, value, *, fields=None):
+        _no_fields(fields)
+        self._write_orthogonal(_indexing.basic(selection, self._shape), value)
+
+    def set_orthogonal_selection(self, selection, value, *, fields=None):
+        _no_fields(fields)
+        self._write_orthogonal(_indexing.orthogonal(selection, self._shape), value)
+
+    def set_block_selection(self, selection, value, *, fields=None):
+        _no_fields(fields)
+        self._write_orthogonal(_indexing.blocks(selection, self._shape, self.chunks), value)
+
+    def _write_points(self, pts: _indexing.Points, value) -> None:
+        self._check_writable()
+        v = np.broadcast_to(np.asarray(value, dtype=self.dtype if not _is_vlen(self._typestr) else object),
+                            pts.result_shape).reshape(-1)
+        self._native.write_points(pts.coords, self._values(np.ascontiguousarray(v), (v.size,)),
+                                  bool(self._config["write_empty_chunks"]))
+
+    def set_coordinate_selection(self, selection, value, *, fields=None):
+        _no_fields(fields)
+        self._write_points(_indexing.coordinates(selection, self._shape), value)
+
+    def set_mask_selection(self, mask, value, *, fields=None):
+        _no_fields(fields)
+        self._write_points(_indexing.mask(mask, self._shape), value)
+
+    def __setitem__(self, selection, value) -> None:
+        kind = _selection_kind(selection, self.ndim)
+        if kind == "mask":
+            return self.set_mask_selection(selection, value)
+        if kind == "coordinate":
+            return self.set_coordinate_selection(selection, value)
+        if kind == "orthogonal":
+            return self.set_orthogonal_selection(selection, value)
+        return self.set_basic_selection(selection, value)
+
+    # --- shape and attributes ---------------------------------------------------
+    def resize(self, new_shape, *args) -> None:
+        self._check_writable()
+        if args:
+            new_shape = (new_shape, *args)
+        if isinstance(new_shape, (int, np.integer)):
+            new_shape = (new_shape,)
+        self._native.resize([int(s) for s in new_shape])
+        self._refresh()
+
+    def append(self, data, axis: int = 0) -> tuple[int, ...]:
+        self._check_writable()
+        data = np.asarray(data)
+        if data.ndim != self.ndim:
+            raise ValueError(f"appended data has {data.ndim} dimensions, the array {self.ndim}")
+        axis = axis + self.ndim if axis < 0 else axis
+        for d in range(self.ndim):
+            if d != axis and data.shape[d] != self._shape[d]:
+                raise ValueError(f"appended data has shape {data.shape}, incompatible with {self._shape} "
+                                 f"along axis {d}")
+        old = self._shape[axis]
+        new_shape = list(self._shape)
+        new_shape[axis] += data.shape[axis]
+        self.resize(tuple(new_shape))
+        sel = tuple(slice(old, None) if d == axis else slice(None) for d in range(self.ndim))
+        self[sel] = data
+        return self._shape
+
+    def update_attributes(self, new_attributes: dict) -> "Array":
+        attrs = dict(self._meta.get("attributes", {}))
+        attrs.update(new_attributes)
+        self._native.set_attributes(json.dumps(attrs))
+        self._refresh()
+        return self
+
+
+def _no_fields(fields) -> None:
+    if fields is not None:
+        raise IndexError("field selection is not supported")
+
+
+def _string_dtype():
+    try:
+        return np.dtypes.StringDType()
+    except AttributeError:  # numpy < 2
+        return np.dtype(object)
+
+
+def _v2_vlen(meta: dict) -> str | None:
+    for f in meta.get("filters") or []:
+        if f.get("id") in ("vlen-utf8", "vlen-bytes"):
+            return f["id"]
+    return None
+
+
+def _selection_kind(selection, ndim: int) -> str:
+    if isinstance(selection, np.ndarray) and selection.dtype == bool and selection.ndim == ndim and ndim > 1:
+        return "mask"
+    items = selection if isinstance(selection, tuple) else (selection,)
+    arrays = [s for s in items if isinstance(s, (list, np.ndarray)) and not isinstance(s, bool)]
+    if not arrays:
+        return "basic"
+    if len(items) == ndim and len(arrays) == ndim and ndim > 1 and \
+            all(np.asarray(a).dtype.kind in "iu" for a in arrays):
+        return "coordinate"
+    return "orthogonal"

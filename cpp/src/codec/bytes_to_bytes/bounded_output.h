@@ -1,0 +1,45 @@
+// Shared by the bytes->bytes decoders whose format does not state the decoded
+// size (zstd frames without a content size, gzip, zlib, bz2): an output
+// buffer that grows by doubling up to a limit. Private to these codecs.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include "zarrnative/common/bytes.h"
+
+namespace zarrnative::codec::detail {
+
+// The first capacity to try for `in_size` encoded bytes: a guess of 4:1,
+// at least 64 KiB, never more than limit + 1.
+inline size_t initial_capacity(size_t in_size, uint64_t limit) {
+  uint64_t guess = std::max<uint64_t>(uint64_t{in_size} * 4, uint64_t{1} << 16);
+  return static_cast<size_t>(std::min(guess, limit + 1));
+}
+
+// Grows `out` to the next capacity, keeping its first `used` bytes. The
+// capacity stops at limit + 1 so that output beyond the limit shows itself
+// as one byte too many rather than by guessing. Returns false when `out`
+// already holds limit + 1 bytes (the caller reports the bomb).
+inline bool grow_bounded(ByteBuffer& out, size_t used, uint64_t limit) {
+  uint64_t cap = out.size();
+  if (cap > limit) return false;
+  uint64_t next = std::min(std::max<uint64_t>(cap * 2, 4096), limit + 1);
+  out.resize(used);  // reallocation copies only the bytes in use
+  out.resize(static_cast<size_t>(next));
+  return true;
+}
+
+// Little-endian integers of the formats (blosc, lz4, gzip trailers, crc32c).
+inline uint32_t load_le32(const uint8_t* p) {
+  return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+}
+inline void store_le32(uint8_t* p, uint32_t v) {
+  p[0] = static_cast<uint8_t>(v);
+  p[1] = static_cast<uint8_t>(v >> 8);
+  p[2] = static_cast<uint8_t>(v >> 16);
+  p[3] = static_cast<uint8_t>(v >> 24);
+}
+
+}  // namespace zarrnative::codec::detail

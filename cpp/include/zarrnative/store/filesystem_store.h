@@ -20,7 +20,9 @@
 // offers openat2(RESOLVE_BENEATH) (Linux 5.6+) every path is resolved
 // beneath the root, so a symlink inside the root that points out of it is
 // never followed out: reads and writes through it fail with kIoError.
-// Symlinks that stay inside the root work.
+// Relative symlinks that stay inside the root work; absolute symlinks are
+// refused even when they point inside (the kernel's rule). A store whose
+// data are meant to live behind such links sets confine_to_root = false.
 //
 // Erasing a file leaves its (maybe empty) directory, as zarr-python's
 // LocalStore does; erase_prefix() removes the prefix's directory tree.
@@ -36,6 +38,9 @@ struct FilesystemOptions {
   // fsync each written file before renaming it (durable against power loss,
   // at a large cost per write). zarr-python does not.
   bool fsync = false;
+  // Resolve every key beneath the root (below). Off: symlinks are followed
+  // wherever they lead, as zarr-python's LocalStore does.
+  bool confine_to_root = true;
 };
 
 class FilesystemStore final : public Store {
@@ -49,6 +54,7 @@ class FilesystemStore final : public Store {
 
   bool read_only() const override { return read_only_; }
   std::string describe() const override;
+  std::shared_ptr<Store> with_read_only(bool read_only) const override;
 
   std::optional<ByteBuffer> get(std::string_view key) override;
   std::vector<std::optional<ByteBuffer>> get_ranges(std::string_view key,
@@ -68,6 +74,7 @@ class FilesystemStore final : public Store {
   std::vector<std::string> list_dir(std::string_view prefix) override;
 
  private:
+  class Root;  // descriptors of the root and of directories beneath it (filesystem_store.cpp)
   std::string root_;  // absolute, lexically normal, no trailing '/'
   bool read_only_;
   FilesystemOptions options_;

@@ -6,12 +6,11 @@
 // Thread-safe: readers share a lock, writers take it alone. Values are
 // immutable once stored (shared_ptr<const ByteBuffer>), so get() copies
 // outside the lock and a set() never disturbs a reader holding the old
-// value. describe() is "memory://<id>", the id unique in the process.
+// value. describe() is "memory://<id>", the id unique in the process and
+// shared by the views that with_read_only() makes of the same contents.
 #pragma once
 
-#include <map>
 #include <memory>
-#include <shared_mutex>
 #include <string>
 
 #include "zarrnative/store/store.h"
@@ -24,6 +23,7 @@ class MemoryStore final : public Store {
 
   bool read_only() const override { return read_only_; }
   std::string describe() const override;
+  std::shared_ptr<Store> with_read_only(bool read_only) const override;
 
   // The stored value itself (no copy); nullptr when missing.
   std::shared_ptr<const ByteBuffer> get_shared(std::string_view key) const;
@@ -44,10 +44,10 @@ class MemoryStore final : public Store {
   std::vector<std::string> list_dir(std::string_view prefix) override;
 
  private:
+  struct Contents;
+  MemoryStore(std::shared_ptr<Contents> contents, bool read_only);
+  std::shared_ptr<Contents> contents_;  // shared by with_read_only() views
   bool read_only_;
-  uint64_t id_;
-  mutable std::shared_mutex mutex_;
-  std::map<std::string, std::shared_ptr<const ByteBuffer>, std::less<>> data_;
 };
 
 }  // namespace zarrnative::store

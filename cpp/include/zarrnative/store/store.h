@@ -63,6 +63,10 @@ class Store {
   virtual bool read_only() const { return false; }
   // For messages: "file:///abs/root" or "memory://<id>".
   virtual std::string describe() const = 0;
+  // A store over the same data that is (or is not) read-only: a view sharing
+  // a MemoryStore's contents, another FilesystemStore over the same root.
+  // Default: Error(kInvalidArgument), not supported.
+  virtual std::shared_ptr<Store> with_read_only(bool read_only) const;
 
   // --- reads ---------------------------------------------------------------
   // The whole object; nullopt when the key is missing.

@@ -1,0 +1,304 @@
+// FilesystemStore: POSIX calls relative to the root's descriptor, so that a
+// key resolves beneath the root (fs_util.h) and writes can be atomic.
+#include "zarrnative/store/filesystem_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "store/fs_util.h"
+#include "store/range_util.h"
+#include "zarrnative/common/error.h"
+#include "zarrnative/common/thread_pool.h"
+
+namespace zarrnative::store {
+namespace {
+
+using fs::Fd;
+using fs::open_beneath;
+
+constexpr int kDirFlags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+// O_NONBLOCK: opening a FIFO planted under the root must not hang a reader.
+constexpr int kReadFlags = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
+
+bool missing_errno(int err) { return err == ENOENT || err == ENOTDIR; }
+
+// `dir`: the directory on the key's path that failed, when not the key itself.
+[[noreturn]] void io_error(const Store& s, std::string_view op, std::string_view key, int err,
+                           std::string_view dir = {}) {
+  std::string why = err == EXDEV ? "the path leads out of the store's root (through a symlink)" : std::strerror(err);
+  if (!dir.empty()) why = "directory '" + std::string(dir) + "': " + why;
+  throw Error(ErrorCode::kIoError,
+              s.describe() + ": cannot " + std::string(op) + " '" + std::string(key) + "': " + why);
+}
+
+std::pair<std::string, std::string> split(std::string_view key) {
+  size_t slash = key.rfind('/');
+  if (slash == std::string_view::npos) return {std::string(), std::string(key)};
+  return {std::string(key.substr(0, slash)), std::string(key.substr(slash + 1))};
+}
+
+// Reads [offset, offset + n) into `out` with pread; returns the bytes read
+// (fewer when the file ended early), or -1 with errno.
+ssize_t read_at(int fd, uint8_t* out, uint64_t offset, uint64_t n) {
+  uint64_t done = 0;
+  while (done < n) {
+    ssize_t r = ::pread(fd, out + done, n - done, static_cast<off_t>(offset + done));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return -1;
+    if (r == 0) break;
+    done += static_cast<uint64_t>(r);
+  }
+  return static_cast<ssize_t>(done);
+}
+
+int write_all(int fd, ByteView bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return errno;
+    done += static_cast<size_t>(w);
+  }
+  return 0;
+}
+
+}  // namespace
+
+// The root's descriptor, opened per operation (a root that is deleted and
+// made again stays usable). Invalid when it is missing and `create` is off.
+class FilesystemStore::Root {
+ public:
+  // `path` beneath `dirfd`: confined to the root unless the options say not.
+  static Fd open_at(const FilesystemStore& s, int dirfd, const char* path, int flags) {
+    if (s.options_.confine_to_root) return Fd(open_beneath(dirfd, path, flags));
+    int fd;
+    do {
+      fd = ::openat(dirfd, path, flags);
+    } while (fd < 0 && errno == EINTR);
+    return Fd(fd);
+  }
+
+  static Fd open(const FilesystemStore& s, bool create) {
+    Fd fd(::open(s.root_.c_str(), kDirFlags));
+    if (!fd && errno == ENOENT && create) {
+      std::error_code ec;
+      std::filesystem::create_directories(s.root_, ec);
+      fd = Fd(::open(s.root_.c_str(), kDirFlags));
+    }
+    if (!fd && !(missing_errno(errno) && !create)) io_error(s, "open", s.root_, errno);
+    return fd;
+  }
+
+  // A directory beneath the root, on the path of `key` (for messages):
+  // invalid when missing (create off).
+  static Fd dir(const FilesystemStore& s, int root, const std::string& rel, bool create, std::string_view key) {
+    Fd d = open_at(s, root, rel.c_str(), kDirFlags);
+    if (d || (!create && missing_errno(errno))) return d;
+    const char* op = create ? "write" : "open";
+    if (errno != ENOENT) io_error(s, op, key, errno, rel);
+    // Made one level at a time, each resolved beneath the root again.
+    Fd cur;
+    for (size_t end = 0; end != std::string::npos;) {
+      end = rel.find('/', end + 1);
+      std::string upto = rel.substr(0, end);
+      std::string name = upto.substr(upto.rfind('/') + 1);  // npos + 1 == 0
+      if (::mkdirat(cur ? cur.get() : root, name.c_str(), 0777) != 0 && errno != EEXIST) {
+        io_error(s, op, key, errno, upto);
+      }
+      cur = open_at(s, root, upto.c_str(), kDirFlags);
+      if (!cur) io_error(s, op, key, errno, upto);
+    }
+    return cur;
+  }
+};
+
+FilesystemStore::FilesystemStore(std::string root, bool read_only, FilesystemOptions options)
+    : read_only_(read_only), options_(options) {
+  check(root.find('\0') == std::string::npos, ErrorCode::kInvalidArgument,
+        "FilesystemStore: the root path contains a NUL character");
+  root_ = std::filesystem::absolute(root).lexically_normal().string();
+  while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
+}
+
+std::string FilesystemStore::describe() const { return "file://" + root_; }
+
+
+std::shared_ptr<Store> FilesystemStore::with_read_only(bool read_only) const {
+  return std::make_shared<FilesystemStore>(root_, read_only, options_);
+}
+
+std::optional<ByteBuffer> FilesystemStore::get(std::string_view key) {
+  validate_key(key);
+  Fd root = Root::open(*this, false);
+  if (!root) return std::nullopt;
+  Fd fd = Root::open_at(*this, root.get(), std::string(key).c_str(), kReadFlags);
+  if (!fd) {
+    if (missing_errno(errno)) return std::nullopt;
+    io_error(*this, "read", key, errno);
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) io_error(*this, "read", key, errno);
+  if (!S_ISREG(st.st_mode)) return std::nullopt;  // a directory is no key
+  ByteBuffer out(static_cast<size_t>(st.st_size));
+  ssize_t n = read_at(fd.get(), out.data(), 0, out.size());
+  if (n < 0) io_error(*this, "read", key, errno);
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::vector<std::optional<ByteBuffer>> FilesystemStore::get_ranges(std::string_view key,
+                                                                   std::span<const ByteRange> ranges) {
+  validate_key(key);
+  std::vector<std::optional<ByteBuffer>> out(ranges.size());
+  Fd root = Root::open(*this, false);
+  if (!root) return out;
+  Fd fd = Root::open_at(*this, root.get(), std::string(key).c_str(), kReadFlags);
+  if (!fd) {
+    if (missing_errno(errno)) return out;
+    io_error(*this, "read", key, errno);
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) io_error(*this, "read", key, errno);
+  if (!S_ISREG(st.st_mode)) return out;
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    auto [start, end] = detail::clamp(ranges[i], static_cast<uint64_t>(st.st_size));
+    ByteBuffer b(static_cast<size_t>(end - start));
+    ssize_t n = read_at(fd.get(), b.data(), start, b.size());
+    if (n < 0) io_error(*this, "read", key, errno);
+    b.resize(static_cast<size_t>(n));
+    out[i] = std::move(b);
+  }
+  return out;
+}
+
+std::optional<uint64_t> FilesystemStore::size(std::string_view key) {
+  validate_key(key);
+  Fd root = Root::open(*this, false);
+  if (!root) return std::nullopt;
+  Fd fd = Root::open_at(*this, root.get(), std::string(key).c_str(), O_PATH | O_CLOEXEC);
+  if (!fd) {
+    if (missing_errno(errno)) return std::nullopt;
+    io_error(*this, "stat", key, errno);
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) io_error(*this, "stat", key, errno);
+  if (!S_ISREG(st.st_mode)) return std::nullopt;
+  return static_cast<uint64_t>(st.st_size);
+}
+
+bool FilesystemStore::exists(std::string_view key) { return size(key).has_value(); }
+
+std::vector<std::optional<ByteBuffer>> FilesystemStore::get_many(std::span<const std::string> keys) {
+  for (const auto& k : keys) validate_key(k);
+  std::vector<std::optional<ByteBuffer>> out(keys.size());
+  ThreadPool::global().parallel_for(keys.size(), [&](size_t i) { out[i] = get(keys[i]); });
+  return out;
+}
+
+void FilesystemStore::set(std::string_view key, ByteView value) {
+  if (read_only_) throw_read_only(*this);
+  validate_key(key);
+  auto [parent, leaf] = split(key);
+  Fd root = Root::open(*this, true);
+  Fd dir = parent.empty() ? Fd() : Root::dir(*this, root.get(), parent, true, key);
+  int dfd = parent.empty() ? root.get() : dir.get();
+  std::string tmp = fs::temp_name(leaf);
+  Fd file(::openat(dfd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+  if (!file) io_error(*this, "write", key, errno);
+  int err = write_all(file.get(), value);
+  if (!err && options_.fsync && ::fsync(file.get()) != 0) err = errno;
+  if (!err && ::close(file.release()) != 0) err = errno;
+  if (!err && ::renameat(dfd, tmp.c_str(), dfd, leaf.c_str()) != 0) err = errno;
+  if (err) {
+    ::unlinkat(dfd, tmp.c_str(), 0);
+    io_error(*this, "write", key, err);
+  }
+  if (options_.fsync) {  // make the rename itself durable
+    Fd d(::openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!d || ::fsync(d.get()) != 0) io_error(*this, "sync the directory of", key, errno);
+  }
+}
+
+void FilesystemStore::set_many(std::span<const std::string> keys, std::span<const ByteView> values) {
+  check(keys.size() == values.size(), ErrorCode::kInvalidArgument,
+        "set_many: " + std::to_string(keys.size()) + " keys but " + std::to_string(values.size()) + " values");
+  if (read_only_) throw_read_only(*this);
+  for (const auto& k : keys) validate_key(k);
+  ThreadPool::global().parallel_for(keys.size(), [&](size_t i) { set(keys[i], values[i]); });
+}
+
+bool FilesystemStore::erase(std::string_view key) {
+  if (read_only_) throw_read_only(*this);
+  validate_key(key);
+  auto [parent, leaf] = split(key);
+  Fd root = Root::open(*this, false);
+  if (!root) return false;
+  Fd dir = parent.empty() ? Fd() : Root::dir(*this, root.get(), parent, false, key);
+  if (!parent.empty() && !dir) return false;
+  int dfd = parent.empty() ? root.get() : dir.get();
+  if (::unlinkat(dfd, leaf.c_str(), 0) == 0) return true;
+  if (errno == ENOENT || errno == EISDIR) return false;  // a directory is no key
+  io_error(*this, "erase", key, errno);
+}
+
+void FilesystemStore::erase_many(std::span<const std::string> keys) {
+  if (read_only_) throw_read_only(*this);
+  for (const auto& k : keys) validate_key(k);
+  ThreadPool::global().parallel_for(keys.size(), [&](size_t i) { erase(keys[i]); });
+}
+
+void FilesystemStore::erase_prefix(std::string_view prefix) {
+  if (read_only_) throw_read_only(*this);
+  std::string_view p = validate_prefix(prefix);
+  Fd root = Root::open(*this, false);
+  if (!root) return;
+  if (p.empty()) {
+    for (const auto& name : fs::dir_entries(root.get())) {
+      if (int err = fs::remove_tree(root.get(), name.c_str())) io_error(*this, "erase", name, err);
+    }
+    return;
+  }
+  auto [parent, leaf] = split(p);
+  Fd dir = parent.empty() ? Fd() : Root::dir(*this, root.get(), parent, false, prefix);
+  if (!parent.empty() && !dir) return;
+  int dfd = parent.empty() ? root.get() : dir.get();
+  struct stat st;
+  // Only a directory holds keys "p/..."; a file "p" is not under the prefix.
+  if (::fstatat(dfd, leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode)) return;
+  if (int err = fs::remove_tree(dfd, leaf.c_str())) io_error(*this, "erase", p, err);
+}
+
+std::vector<std::string> FilesystemStore::list() { return list_prefix(""); }
+
+std::vector<std::string> FilesystemStore::list_prefix(std::string_view prefix) {
+  size_t slash = prefix.rfind('/');
+  std::string dir_part(slash == std::string_view::npos ? std::string_view() : validate_prefix(prefix.substr(0, slash)));
+  std::vector<std::string> out;
+  Fd root = Root::open(*this, false);
+  if (!root) return out;
+  Fd dir = dir_part.empty() ? Fd() : Root::dir(*this, root.get(), dir_part, false, prefix);
+  if (!dir_part.empty() && !dir) return out;
+  fs::walk_files(dir_part.empty() ? root.get() : dir.get(), dir_part, out);
+  std::erase_if(out, [&](const std::string& k) { return !k.starts_with(prefix); });
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> FilesystemStore::list_dir(std::string_view prefix) {
+  std::string p(validate_prefix(prefix));
+  Fd root = Root::open(*this, false);
+  if (!root) return {};
+  Fd dir = p.empty() ? Fd() : Root::dir(*this, root.get(), p, false, prefix);
+  if (!p.empty() && !dir) return {};
+  std::vector<std::string> out = fs::dir_entries(p.empty() ? root.get() : dir.get());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace zarrnative::store

@@ -14,6 +14,8 @@
 //
 // Every failure is Error(ErrorCode::kMetadata) naming the file and the field:
 //   "zarr.json at 'a/b': 'shape' must be a list of non-negative integers, got ..."
+// except invalid codecs, which stay Error(kCodecConfig) (both are ValueErrors in
+// Python), with the file named the same way.
 //
 // Specs:
 //   v3 https://zarr-specs.readthedocs.io/en/latest/v3/core/index.html#array-metadata
@@ -38,7 +40,10 @@
 
 namespace zarrnative::metadata {
 
-using json = nlohmann::json;
+// Documents keep their keys in the order written (zarr-python's order on
+// output; a user's attribute order survives a read and a write). Converts
+// implicitly to and from codec::json (nlohmann::json).
+using json = nlohmann::ordered_json;
 
 // How chunk grid coordinates become store keys (relative to the array).
 struct ChunkKeyEncoding {
@@ -61,7 +66,8 @@ struct ArrayMetadata {
   Shape chunk_shape;                   // regular grid only
   DType dtype = DType(DTypeKind::kFloat, 8);  // v2: with the byte order of the .zarray dtype
   json fill_value_json;                // as written (v2: null allowed)
-  std::vector<uint8_t> fill_value;     // one element in dtype's byte order (zeros when v2 null)
+  std::vector<uint8_t> fill_value;     // one element in dtype's byte order (zeros when v2 null);
+                                       // string/bytes: the fill string's bytes (codec::ChunkSpec's rule)
   json codecs = json::array();         // v3 codecs list (v2: empty)
   char order = 'C';                    // v2 'C'/'F' (v3: 'C')
   json filters;                        // v2: null or a list of numcodecs dicts
@@ -72,6 +78,8 @@ struct ArrayMetadata {
   // v3: top-level fields kept verbatim so that to_json() writes them back
   // (objects with "must_understand": false, which the spec lets readers ignore).
   json extra_fields = json::object();
+  // Where the array lives ("a/b"): named in error messages, not written.
+  std::string path;
 
   // Parses and validates a v3 zarr.json document of an array. `path` names
   // the array in error messages ("zarr.json at 'a/b': ...").
@@ -94,8 +102,8 @@ struct ArrayMetadata {
   std::string chunk_key(std::span<const int64_t> coords) const;
   // dtype, chunk_shape, fill_value
   codec::ChunkSpec chunk_spec() const;
-  // from_v3(codecs) or from_v2(order, filters, compressor); Error(kMetadata)
-  // naming the file when the codecs are invalid.
+  // from_v3(codecs) or from_v2(order, filters, compressor); invalid codecs
+  // throw Error(kCodecConfig) with the file named ("zarr.json at 'a': zstd: ...").
   std::shared_ptr<const codec::CodecPipeline> make_pipeline() const;
 
   // Copies with another shape (resize) or other attributes; validated.
@@ -104,11 +112,19 @@ struct ArrayMetadata {
 };
 
 // The fill value's JSON form for one element (`element` in dtype's byte order):
-// numbers, "NaN" / "Infinity" / "-Infinity", [re, im] for complex, true/false.
+// numbers, "NaN" / "Infinity" / "-Infinity", [re, im] for complex, true/false,
+// a string (string), base64 (variable_length_bytes, as zarr-python writes it).
+// A NaN other than the canonical quiet NaN is written as its "0x..." bit pattern.
 json fill_value_to_json(ByteView element, DType dtype);
 // One element in dtype's byte order from any JSON form the spec allows for
 // the dtype. `context` starts error messages ("zarr.json at 'a': ").
 std::vector<uint8_t> parse_fill_value(const json& value, DType dtype, std::string_view context);
+
+// Parses a metadata document's text. Malformed JSON and nesting deeper than
+// kMaxJsonDepth (a guard against stack exhaustion) throw Error(kMetadata)
+// whose message starts with `context` ("zarr.json at 'a': ").
+inline constexpr int kMaxJsonDepth = 512;
+json parse_json_document(std::string_view text, std::string_view context);
 
 // "array" or "group": the node_type of a v3 zarr.json (Error(kMetadata) when
 // it is missing or malformed). `path` is for error messages.

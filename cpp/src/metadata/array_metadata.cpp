@@ -1,0 +1,171 @@
+// ArrayMetadata: what both formats share (chunk grid, chunk keys, the codec
+// pipeline) and the entry points that dispatch to v2.cpp / v3.cpp.
+#include "zarrnative/metadata/array_metadata.h"
+
+#include "metadata_util.h"
+
+namespace zarrnative::metadata {
+
+using detail::context;
+using detail::describe;
+using detail::fail;
+
+std::string ChunkKeyEncoding::key(std::span<const int64_t> chunk_coords) const {
+  std::string k = kind == Kind::kDefault ? "c" : "";
+  if (chunk_coords.empty()) return kind == Kind::kDefault ? k : "0";
+  for (size_t i = 0; i < chunk_coords.size(); ++i) {
+    if (kind == Kind::kDefault || i > 0) k += separator;
+    k += std::to_string(chunk_coords[i]);
+  }
+  return k;
+}
+
+json ChunkKeyEncoding::to_json() const {
+  return {{"name", kind == Kind::kDefault ? "default" : "v2"},
+          {"configuration", {{"separator", std::string(1, separator)}}}};
+}
+
+json parse_json_document(std::string_view text, std::string_view ctx) {
+  // nlohmann parses without recursion, but copies and destroys documents
+  // recursively: bound the depth before parsing.
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) fail(ctx, "the document is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  try {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    fail(ctx, std::string("malformed JSON: ") + e.what());
+  }
+}
+
+namespace detail {
+
+void check_chunk_size(const Shape& chunk_shape, const DType& dtype, std::string_view ctx) {
+  int64_t bytes = dtype.itemsize();
+  for (int64_t e : chunk_shape) {
+    if (e > 0 && bytes > INT64_MAX / e) {
+      fail(ctx, "the chunk shape " + describe(json(chunk_shape)) + " makes chunks too large to address");
+    }
+    bytes *= e;
+  }
+}
+
+void finish(ArrayMetadata& m, std::string_view ctx) {
+  check_chunk_size(m.chunk_shape, m.dtype, ctx);
+  m.make_pipeline();  // validates the codecs
+}
+
+}  // namespace detail
+
+ArrayMetadata ArrayMetadata::parse_v3(std::string_view zarr_json, std::string_view path) {
+  json doc = parse_json_document(zarr_json, context("zarr.json", path));
+  return detail::parse_v3_document(doc, path);
+}
+
+ArrayMetadata ArrayMetadata::parse_v2(std::string_view zarray, std::optional<std::string_view> zattrs,
+                                      std::string_view path) {
+  json doc = parse_json_document(zarray, context(".zarray", path));
+  if (!zattrs) return detail::parse_v2_document(doc, nullptr, path);
+  json attrs = parse_json_document(*zattrs, context(".zattrs", path));
+  return detail::parse_v2_document(doc, &attrs, path);
+}
+
+ArrayMetadata ArrayMetadata::from_json(const json& doc, int zarr_format, std::string_view path) {
+  ArrayMetadata m;
+  if (zarr_format == 3) {
+    m = detail::parse_v3_document(doc, path);
+  } else if (zarr_format == 2) {
+    if (doc.is_object() && doc.contains("attributes")) {
+      json zarray = doc;
+      json attrs = zarray["attributes"];
+      zarray.erase("attributes");
+      m = detail::parse_v2_document(zarray, &attrs, path);
+    } else {
+      m = detail::parse_v2_document(doc, nullptr, path);
+    }
+  } else {
+    throw Error(ErrorCode::kMetadata, "array at '" + std::string(path) + "': zarr_format must be 2 or 3, got " +
+                                          std::to_string(zarr_format));
+  }
+  // A new array is written in the canonical form of its fill value.
+  if (!(zarr_format == 2 && m.fill_value_json.is_null())) {
+    m.fill_value_json = fill_value_to_json(m.fill_value, m.dtype);
+  }
+  return m;
+}
+
+json ArrayMetadata::to_json() const { return zarr_format == 2 ? detail::v2_document(*this) : detail::v3_document(*this); }
+
+json ArrayMetadata::attributes_json() const { return attributes; }
+
+Shape ArrayMetadata::chunk_grid_shape() const {
+  Shape grid(shape.size());
+  for (size_t i = 0; i < shape.size(); ++i) grid[i] = shape[i] == 0 ? 0 : (shape[i] - 1) / chunk_shape[i] + 1;
+  return grid;
+}
+
+std::string ArrayMetadata::chunk_key(std::span<const int64_t> coords) const { return chunk_key_encoding.key(coords); }
+
+codec::ChunkSpec ArrayMetadata::chunk_spec() const { return codec::ChunkSpec{dtype, chunk_shape, fill_value}; }
+
+std::shared_ptr<const codec::CodecPipeline> ArrayMetadata::make_pipeline() const {
+  const char* file = zarr_format == 2 ? ".zarray" : "zarr.json";
+  try {
+    if (zarr_format == 2) {
+      codec::json zarray = {{"order", std::string(1, order)},
+                            {"filters", codec::json(filters)},
+                            {"compressor", codec::json(compressor)}};
+      return codec::CodecPipeline::from_v2(zarray, chunk_spec());
+    }
+    return codec::CodecPipeline::from_v3(codec::json(codecs), chunk_spec());
+  } catch (const Error& e) {
+    // Keep the code (an unknown codec is a CodecConfigError); name the file.
+    throw Error(e.code(), context(file, path) + e.what());
+  }
+}
+
+ArrayMetadata ArrayMetadata::with_shape(const Shape& new_shape) const {
+  if (new_shape.size() != shape.size()) {
+    throw Error(ErrorCode::kMetadata, context("array", path) + "resize: the new shape has " + std::to_string(new_shape.size()) +
+                                          " dimensions, the array has " + std::to_string(shape.size()));
+  }
+  for (int64_t e : new_shape) {
+    check(e >= 0, ErrorCode::kMetadata, context("array", path) + "resize: the new shape " + describe(json(new_shape)) + " has a negative extent");
+  }
+  ArrayMetadata m = *this;
+  m.shape = new_shape;
+  return m;
+}
+
+ArrayMetadata ArrayMetadata::with_attributes(const json& new_attributes) const {
+  check(new_attributes.is_object(), ErrorCode::kMetadata,
+        context("array", path) + "attributes must be a JSON object, got " + describe(new_attributes));
+  ArrayMetadata m = *this;
+  m.attributes = new_attributes;
+  return m;
+}
+
+std::string node_type_of_v3(std::string_view zarr_json, std::string_view path) {
+  const std::string ctx = context("zarr.json", path);
+  json doc = parse_json_document(zarr_json, ctx);
+  if (!doc.is_object()) fail(ctx, "the document must be a JSON object, got " + describe(doc));
+  const json& t = detail::member(doc, "node_type");
+  if (t != "array" && t != "group") {
+    fail(ctx, "'node_type' must be \"array\" or \"group\", got " + (t.is_null() ? std::string("nothing") : describe(t)));
+  }
+  return t.get<std::string>();
+}
+
+}  // namespace zarrnative::metadata

@@ -21,10 +21,11 @@ def smooth_field(shape: tuple[int, ...], dtype, seed: int = 0) -> np.ndarray:
     dt = np.dtype(dtype)
     if dt.kind in "iu":
         info = np.iinfo(dt)
-        span = min(float(info.max) - float(info.min), 60000.0)
+        # About 12 significant bits with 2 bits of noise, like a measured field.
+        span = min(float(info.max) - float(info.min), 4000.0)
         lo = max(float(info.min), -span / 2) if dt.kind == "i" else 0.0
         values = lo + (field - field.min()) / (np.ptp(field) + 1e-9) * span * 0.9
-        values = values + rng.normal(0, 3, size=shape)
+        values = values + rng.normal(0, 2, size=shape)
         return np.clip(values, info.min, info.max).astype(dt)
     if dt.kind == "b":
         return (field + rng.normal(0, 0.3, size=shape)) > 0

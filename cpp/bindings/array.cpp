@@ -18,6 +18,8 @@ namespace zarrnative::bindings {
 namespace {
 
 using array::Array;
+using json = nlohmann::json;
+using metadata::json;  // ordered: a new array's attributes keep the user's key order
 using array::ArrayOptions;
 using array::DimSelection;
 using array::OrthogonalSelection;

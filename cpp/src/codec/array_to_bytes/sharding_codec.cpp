@@ -1,0 +1,284 @@
+#include "codec/array_to_bytes/sharding_codec.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "codec/array_to_bytes/shard_util.h"
+#include "codec/config_util.h"
+#include "zarrnative/codec/registry.h"
+#include "zarrnative/common/error.h"
+
+namespace zarrnative::codec {
+namespace {
+
+constexpr std::string_view kName = names::kSharding;
+
+// 16 bytes of index per inner chunk: 2^24 chunks make a 256 MiB index, far
+// beyond any useful shard; the limit keeps hostile metadata from making us
+// allocate more.
+constexpr uint64_t kMaxInnerChunks = uint64_t{1} << 24;
+
+json default_index_codecs() {
+  return json::array({json{{"name", "bytes"}, {"configuration", {{"endian", "little"}}}},
+                      json{{"name", "crc32c"}}});
+}
+
+// A codecs list for the inner chunks or the index: the pipeline validates
+// each entry; errors are prefixed with the field's name.
+std::shared_ptr<const CodecPipeline> make_pipeline(const json& codecs, const ChunkSpec& spec, const char* field) {
+  try {
+    return CodecPipeline::from_v3(codecs, spec);
+  } catch (const Error& e) {
+    throw Error(e.code(), std::string(kName) + ": " + field + ": " + e.what());
+  }
+}
+
+// The order zarr-python lays inner chunks out in: ascending Morton code,
+// where bit b of every dimension that still has a bit b (dimensions of
+// extent c have bit_length(c - 1) bits) is interleaved, dimension 0 lowest.
+std::vector<uint32_t> morton_order(const Shape& grid) {
+  size_t n = 1;
+  for (int64_t e : grid) n *= static_cast<size_t>(e);
+  std::vector<int> bits(grid.size());
+  int max_bits = 0;
+  for (size_t d = 0; d < grid.size(); ++d) {
+    uint64_t c = static_cast<uint64_t>(grid[d]);
+    bits[d] = c <= 1 ? 0 : 64 - __builtin_clzll(c - 1);
+    max_bits = std::max(max_bits, bits[d]);
+  }
+  std::vector<std::pair<uint64_t, uint32_t>> keyed(n);
+  Shape coords(grid.size(), 0);
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t z = 0;
+    int out_bit = 0;
+    for (int b = 0; b < max_bits; ++b) {
+      for (size_t d = 0; d < grid.size(); ++d) {
+        if (b < bits[d]) z |= ((static_cast<uint64_t>(coords[d]) >> b) & 1) << out_bit++;
+      }
+    }
+    keyed[i] = {z, static_cast<uint32_t>(i)};
+    for (size_t d = grid.size(); d-- > 0;) {  // next coordinates, C order
+      if (++coords[d] < grid[d]) break;
+      coords[d] = 0;
+    }
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<uint32_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = keyed[i].second;
+  return order;
+}
+
+// True when every element of `a` (host, any strides) has the bytes of `element`.
+bool all_equal(const NDArray& a, const uint8_t* element) {
+  const int64_t isz = a.itemsize();
+  const int nd = a.ndim();
+  if (a.size() == 0) return true;
+  if (nd == 0) return std::memcmp(a.data(), element, static_cast<size_t>(isz)) == 0;
+  const int64_t inner = a.shape()[nd - 1];
+  const int64_t inner_stride = a.strides()[nd - 1];
+  // One row of fill value, compared against each contiguous row at once.
+  std::vector<uint8_t> row;
+  if (inner_stride == isz) {
+    row.resize(static_cast<size_t>(inner * isz));
+    for (int64_t k = 0; k < inner; ++k) std::memcpy(row.data() + k * isz, element, static_cast<size_t>(isz));
+  }
+  Shape idx(static_cast<size_t>(nd), 0);
+  while (true) {
+    const uint8_t* p = static_cast<const uint8_t*>(a.data());
+    for (int d = 0; d < nd - 1; ++d) p += idx[d] * a.strides()[d];
+    if (!row.empty()) {
+      if (std::memcmp(p, row.data(), row.size()) != 0) return false;
+    } else {
+      for (int64_t k = 0; k < inner; ++k) {
+        if (std::memcmp(p + k * inner_stride, element, static_cast<size_t>(isz)) != 0) return false;
+      }
+    }
+    int d = nd - 2;
+    for (; d >= 0; --d) {
+      if (++idx[d] < a.shape()[d]) break;
+      idx[d] = 0;
+    }
+    if (d < 0) return true;
+  }
+}
+
+}  // namespace
+
+ShardingConfig parse_sharding_config(const json& config) {
+  require_object(kName, config);
+  allow_only(kName, config, {"chunk_shape", "codecs", "index_codecs", "index_location"});
+  ShardingConfig c;
+  if (!has(config, "chunk_shape")) config_error(kName, "configuration field 'chunk_shape' is required");
+  const json& shape = config.at("chunk_shape");
+  if (!shape.is_array()) config_error(kName, "'chunk_shape' must be a list of integers, got " + shape.dump());
+  for (const json& e : shape) {
+    if (!e.is_number_integer() || e.get<int64_t>() < 1 ||
+        (e.is_number_unsigned() && e.get<uint64_t>() > (uint64_t{1} << 62))) {
+      config_error(kName, "'chunk_shape' entries must be positive integers, got " + shape.dump());
+    }
+    c.chunk_shape.push_back(e.get<int64_t>());
+  }
+  if (!has(config, "codecs")) config_error(kName, "configuration field 'codecs' is required");
+  c.codecs = config.at("codecs");
+  if (!c.codecs.is_array()) config_error(kName, "'codecs' must be a list, got " + c.codecs.dump());
+  c.index_codecs = has(config, "index_codecs") ? config.at("index_codecs") : default_index_codecs();
+  if (!c.index_codecs.is_array()) {
+    config_error(kName, "'index_codecs' must be a list, got " + c.index_codecs.dump());
+  }
+  std::string loc = get_string(kName, config, "index_location", "end");
+  if (loc == "start") c.index_location = IndexLocation::kStart;
+  else if (loc == "end") c.index_location = IndexLocation::kEnd;
+  else config_error(kName, "'index_location' must be \"start\" or \"end\", got \"" + loc + "\"");
+  return c;
+}
+
+std::shared_ptr<const ArrayToBytesCodec> make_sharding_codec(const json& config, const ChunkSpec& input) {
+  return std::make_shared<ShardingCodec>(parse_sharding_config(config), input);
+}
+
+ShardingCodec::ShardingCodec(ShardingConfig config, const ChunkSpec& shard)
+    : config_(std::move(config)), shard_(shard) {
+  const Shape& cs = config_.chunk_shape;
+  if (cs.size() != shard_.shape.size()) {
+    config_error(kName, "'chunk_shape' " + shape_text(cs) + " has " + std::to_string(cs.size()) +
+                            " dimensions, the shard " + shape_text(shard_.shape) + " has " +
+                            std::to_string(shard_.shape.size()));
+  }
+  uint64_t n = 1;
+  for (size_t d = 0; d < cs.size(); ++d) {
+    if (cs[d] < 1 || shard_.shape[d] % cs[d] != 0) {
+      config_error(kName, "'chunk_shape' " + shape_text(cs) + " does not divide the shard shape " +
+                              shape_text(shard_.shape) + " in dimension " + std::to_string(d));
+    }
+    chunks_per_shard_.push_back(shard_.shape[d] / cs[d]);
+    n *= static_cast<uint64_t>(chunks_per_shard_.back());
+    if (n > kMaxInnerChunks) {
+      config_error(kName, "'chunk_shape' " + shape_text(cs) + " makes more than " +
+                              std::to_string(kMaxInnerChunks) + " inner chunks in the shard " +
+                              shape_text(shard_.shape));
+    }
+  }
+  num_chunks_ = static_cast<size_t>(n);
+
+  inner_ = make_pipeline(config_.codecs, ChunkSpec{shard_.dtype, cs, shard_.fill_value}, "codecs");
+  Shape index_shape = chunks_per_shard_;
+  index_shape.push_back(2);
+  index_ = make_pipeline(config_.index_codecs, ChunkSpec{DType(DTypeKind::kUInt, 8), index_shape, {}},
+                         "index_codecs");
+  EncodedSize isz = index_->encoded_size();
+  if (!isz.is_fixed()) {
+    config_error(kName, "'index_codecs' " + config_.index_codecs.dump() +
+                            " must produce a fixed number of bytes (no compression)");
+  }
+  index_size_ = isz.bytes;
+}
+
+const std::vector<uint32_t>& ShardingCodec::write_order() const {
+  std::call_once(write_order_once_, [&] { write_order_ = morton_order(chunks_per_shard_); });
+  return write_order_;
+}
+
+std::string_view ShardingCodec::name() const { return kName; }
+
+json ShardingCodec::to_json() const {
+  return {{"name", kName},
+          {"configuration",
+           {{"chunk_shape", config_.chunk_shape},
+            {"codecs", inner_->to_json()},
+            {"index_codecs", index_->to_json()},
+            {"index_location", config_.index_location == IndexLocation::kStart ? "start" : "end"}}}};
+}
+
+EncodedSize ShardingCodec::encoded_size(const ChunkSpec&) const {
+  // Missing inner chunks are left out, so at best a bound.
+  EncodedSize inner = inner_->encoded_size();
+  if (!inner.is_known()) return EncodedSize::unknown();
+  unsigned __int128 total = static_cast<unsigned __int128>(inner.bytes) * num_chunks_ + index_size_;
+  if (total > UINT64_MAX) return EncodedSize::unknown();
+  return EncodedSize::bounded(static_cast<uint64_t>(total));
+}
+
+Shape ShardingCodec::chunk_coords(size_t linear) const {
+  Shape coords(chunks_per_shard_.size());
+  for (size_t d = coords.size(); d-- > 0;) {
+    coords[d] = static_cast<int64_t>(linear % static_cast<size_t>(chunks_per_shard_[d]));
+    linear /= static_cast<size_t>(chunks_per_shard_[d]);
+  }
+  return coords;
+}
+
+void ShardingCodec::encode(const NDArray& chunk, const ChunkSpec&, ByteBuffer& out,
+                           const CodecOptions& options) const {
+  encode_shard(chunk, out, options);
+}
+
+bool ShardingCodec::encode_shard(const NDArray& chunk, ByteBuffer& out, const CodecOptions& options) const {
+  check(host_accessible(chunk.kind()), ErrorCode::kInvalidArgument,
+        std::string(kName) + ": encode: the shard must be in host memory");
+  check(chunk.shape() == shard_.shape, ErrorCode::kInvalidArgument,
+        std::string(kName) + ": encode: the array's shape " + shape_text(chunk.shape()) +
+            " differs from the shard shape " + shape_text(shard_.shape));
+  check(chunk.itemsize() == shard_.dtype.itemsize() && chunk.dtype().kind() == shard_.dtype.kind(),
+        ErrorCode::kTypeError,
+        std::string(kName) + ": encode: dtype " + chunk.dtype().typestr() + " differs from " +
+            shard_.dtype.typestr());
+  // The fill value in the chunk's own byte order (fill_chunk's rules).
+  NDArray one = NDArray::empty(chunk.dtype(), {});
+  fill_chunk(one, shard_);
+  const uint8_t* fill = static_cast<const uint8_t*>(one.data());
+
+  std::vector<ByteBuffer> parts(num_chunks_);
+  const Shape& cs = config_.chunk_shape;
+  run_inner_chunks(*this, num_chunks_, ThreadPool::global(), [&](size_t i) {
+    Shape start = chunk_coords(i);
+    for (size_t d = 0; d < start.size(); ++d) start[d] *= cs[d];
+    NDArray view = sub_view(chunk, start, cs);
+    if (all_equal(view, fill)) return;  // left missing, as zarr-python does
+    inner_->encode(view, parts[i], options);
+  });
+
+  ShardIndex index = ShardIndex::empty(chunks_per_shard_);
+  const uint64_t base = config_.index_location == IndexLocation::kStart ? index_size_ : 0;
+  uint64_t pos = base;
+  bool any = false;
+  for (uint32_t i : write_order()) {
+    if (parts[i].empty()) continue;  // zarr-python also drops zero-length inner chunks
+    index.entries[2 * i] = pos;
+    index.entries[2 * i + 1] = parts[i].size();
+    pos += parts[i].size();
+    any = true;
+  }
+  ByteBuffer index_bytes;
+  encode_index(index, index_bytes, options);
+  // pos: the end of the inner chunks, which already counts a leading index.
+  out.resize(static_cast<size_t>(base ? pos : pos + index_size_));
+  uint8_t* dst = out.data();
+  std::memcpy(dst + (base ? 0 : pos), index_bytes.data(), index_bytes.size());
+  for (uint32_t i : write_order()) {
+    if (!parts[i].empty()) std::memcpy(dst + index.entries[2 * i], parts[i].data(), parts[i].size());
+  }
+  return any;
+}
+
+void ShardingCodec::decode(ByteView in, const ChunkSpec& spec, NDArray& out, const CodecOptions& options) const {
+  check(spec.shape == shard_.shape, ErrorCode::kInvalidArgument,
+        std::string(kName) + ": decode: shape " + shape_text(spec.shape) + " differs from the shard shape " +
+            shape_text(shard_.shape));
+  const uint64_t size = in.size();
+  ByteRange r = index_range(size);
+  ShardIndex index = decode_index(in.subspan(static_cast<size_t>(r.offset), static_cast<size_t>(r.length)), size,
+                                  options);
+  // Everything is in memory: one "read" spanning all present inner chunks.
+  ShardReadOptions all;
+  all.coalesce_max_gap = UINT64_MAX;
+  all.coalesce_max_size = UINT64_MAX;
+  ShardReadPlan plan = plan_shard_read(*this, index, ShardRegion{Shape(shard_.shape.size(), 0), shard_.shape}, all);
+  std::vector<ByteView> reads;
+  for (const ByteRange& rr : plan.reads) {  // inside `in`: decode_index checked every entry
+    reads.push_back(in.subspan(static_cast<size_t>(rr.offset), static_cast<size_t>(rr.length)));
+  }
+  decode_shard_plan(*this, plan, reads, out, options);
+}
+
+}  // namespace zarrnative::codec

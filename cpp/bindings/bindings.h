@@ -20,6 +20,7 @@ void init_ndarray(nb::module_& m);
 void init_dlpack(nb::module_& m);
 void init_features(nb::module_& m);
 void init_codec(nb::module_& m);
+void init_metadata(nb::module_& m);
 void init_store(nb::module_& m);
 
 // An owner for Buffer::wrap that keeps a Python object alive and releases it

@@ -20,6 +20,7 @@ void init_ndarray(nb::module_& m);
 void init_dlpack(nb::module_& m);
 void init_features(nb::module_& m);
 void init_codec(nb::module_& m);
+void init_vlen(nb::module_& m);
 void init_metadata(nb::module_& m);
 void init_store(nb::module_& m);
 
@@ -31,6 +32,10 @@ std::shared_ptr<void> keep_alive(nb::handle obj);
 nb::object dlpack_export_py(const NDArray& self, nb::handle stream, nb::handle max_version,
                             nb::handle dl_device, nb::handle copy);
 nb::tuple dlpack_device(const NDArray& self);
+
+// The items of a string or bytes NDArray as a numpy array (vlen.cpp):
+// StringDType for strings unless `as_object`, object dtype for bytes.
+nb::object vlen_to_numpy(const NDArray& a, bool as_object);
 
 // "cpu" or "cuda:N", as torch spells devices.
 std::string device_name(const NDArray& a);

@@ -46,9 +46,16 @@ json parse(const std::string& text, const char* what) {
   }
 }
 
+// A numpy typestr ("<u2"), or a Zarr v3 data type name for the types numpy
+// spells "|O" ("string", "variable_length_bytes").
+DType parse_dtype(const std::string& s) {
+  if (!s.empty() && (s[0] == '<' || s[0] == '>' || s[0] == '|' || s[0] == '=')) return DType::from_typestr(s);
+  return DType::from_zarr_v3_name(s);
+}
+
 ChunkSpec make_spec(const std::string& typestr, const Shape& shape, std::optional<nb::bytes> fill) {
   ChunkSpec spec;
-  spec.dtype = DType::from_typestr(typestr);
+  spec.dtype = parse_dtype(typestr);
   spec.shape = shape;
   if (fill) {
     auto* p = static_cast<const uint8_t*>(fill->data());
@@ -80,7 +87,8 @@ void init_codec(nb::module_& m) {
                   },
                   "codecs"_a, "typestr"_a, "shape"_a, "fill_value"_a = nb::none(),
                   "Builds the pipeline of a v3 `codecs` list (JSON text) for chunks of `shape` and dtype "
-                  "`typestr`.")
+                  "`typestr` (a numpy typestr, or 'string' / 'variable_length_bytes'; their `fill_value` is "
+                  "the fill string's bytes).")
       .def_static("from_v2",
                   [](const std::string& zarray, const std::string& typestr, const Shape& shape,
                      std::optional<nb::bytes> fill) {

@@ -112,6 +112,11 @@ nb::object dlpack_export(const NDArray& self, nb::handle stream, nb::handle max_
     versioned = std::get<0>(mv) >= 1;
   }
   // Checked before any copy is made: a copy would not help.
+  if (self.dtype().is_vlen()) {
+    throw nb::buffer_error(("__dlpack__: DLPack has no type for " + self.dtype().zarr_v3_name() +
+                            " items (they are pointers); numpy.asarray(x) converts them")
+                               .c_str());
+  }
   if (!self.dtype().is_native()) {
     throw nb::buffer_error(("__dlpack__: DLPack has no byte order, and this array's dtype " + self.dtype().typestr() +
                             " is not in the machine's byte order; convert it (for example "

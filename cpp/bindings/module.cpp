@@ -7,6 +7,7 @@ NB_MODULE(_core, m) {
   zarrnative::bindings::init_dlpack(m);
   zarrnative::bindings::init_features(m);
   zarrnative::bindings::init_codec(m);
+  zarrnative::bindings::init_vlen(m);
   zarrnative::bindings::init_metadata(m);
   zarrnative::bindings::init_store(m);
 }

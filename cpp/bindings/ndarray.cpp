@@ -71,6 +71,12 @@ struct ViewInfo {
 int ndarray_getbuffer(PyObject* self, Py_buffer* view, int flags) {
   NDArray* a = nb::inst_ptr<NDArray>(self);
   view->obj = nullptr;
+  if (a->dtype().is_vlen()) {  // its memory is pointers, not values
+    PyErr_SetString(PyExc_BufferError,
+                    "an NDArray of string or bytes items has no buffer-protocol export; "
+                    "numpy.asarray(x) converts its items");
+    return -1;
+  }
   if (!host_accessible(a->kind())) {
     PyErr_SetString(PyExc_BufferError, "NDArray lives in CUDA device memory; call .cpu() first");
     return -1;
@@ -124,7 +130,18 @@ nb::list descr(const NDArray& a) {
   return l;
 }
 
+// String and bytes items are pointers: the array interfaces, which would
+// hand them out as data, are absent (numpy then calls __array__).
+void refuse_vlen(const NDArray& a, const char* protocol) {
+  if (a.dtype().is_vlen()) {
+    throw nb::attribute_error((std::string(protocol) + ": an NDArray of " + a.dtype().zarr_v3_name() +
+                               " items has no array interface; numpy.asarray(x) converts its items")
+                                  .c_str());
+  }
+}
+
 nb::dict array_interface(const NDArray& a) {
+  refuse_vlen(a, "__array_interface__");
   if (!host_accessible(a.kind())) {
     throw nb::attribute_error("__array_interface__: NDArray lives in CUDA device memory; call .cpu() first");
   }
@@ -139,6 +156,7 @@ nb::dict array_interface(const NDArray& a) {
 }
 
 nb::dict cuda_array_interface(const NDArray& a) {
+  refuse_vlen(a, "__cuda_array_interface__");
   if (a.kind() == BufferKind::kHost) {
     throw nb::attribute_error(
         "__cuda_array_interface__: NDArray lives in pageable host memory, which CUDA cannot address; "
@@ -156,7 +174,12 @@ nb::dict cuda_array_interface(const NDArray& a) {
 }
 
 nb::object to_numpy_dtype(const DType& t) {
-  return nb::module_::import_("numpy").attr("dtype")(t.typestr());
+  nb::module_ np = nb::module_::import_("numpy");
+  // Strings convert to numpy 2's StringDType, as zarr-python 3 reads them.
+  if (t.kind() == DTypeKind::kString && nb::hasattr(np.attr("dtypes"), "StringDType")) {
+    return np.attr("dtypes").attr("StringDType")();
+  }
+  return np.attr("dtype")(t.typestr());
 }
 
 std::string repr(const NDArray& a) {
@@ -172,6 +195,13 @@ std::string repr(const NDArray& a) {
 nb::object array_dunder(nb::handle self, nb::handle dtype, nb::handle copy) {
   const NDArray& a = nb::cast<const NDArray&>(self);
   nb::module_ np = nb::module_::import_("numpy");
+  if (a.dtype().is_vlen()) {  // the items become Python objects: always a copy
+    if (!copy.is_none() && !nb::cast<bool>(copy)) {
+      throw nb::value_error("an NDArray of string or bytes items converts to numpy only by a copy");
+    }
+    nb::object arr = vlen_to_numpy(a, /*as_object=*/false);
+    return dtype.is_none() ? arr : arr.attr("astype")(dtype);
+  }
   nb::object host = nb::borrow(self);
   bool copied = false;
   if (!host_accessible(a.kind())) {

@@ -59,3 +59,48 @@ TEST(DType, BadInputIsATypeError) {
     }
   }
 }
+
+TEST(DType, StringAndBytesKinds) {
+  const DType s = DType::from_zarr_v3_name("string");
+  const DType b = DType::from_zarr_v3_name("variable_length_bytes");
+  EXPECT_EQ(s.kind(), DTypeKind::kString);
+  EXPECT_EQ(b.kind(), DTypeKind::kBytes);
+  EXPECT_EQ(DType::from_zarr_v3_name("bytes"), b);  // zarr-python's alias
+  EXPECT_EQ(s.itemsize(), 16u);
+  EXPECT_TRUE(s.is_vlen() && b.is_vlen());
+  EXPECT_FALSE(DType::from_typestr("<c16").is_vlen());
+  EXPECT_EQ(s.zarr_v3_name(), "string");
+  EXPECT_EQ(b.zarr_v3_name(), "variable_length_bytes");
+  EXPECT_EQ(s.typestr(), "|O");  // numpy's object dtype, for both
+  EXPECT_EQ(b.typestr(), "|O");
+  EXPECT_NE(s, b);
+  EXPECT_EQ(s.byte_order(), ByteOrder::kNotApplicable);
+  EXPECT_EQ(DType(DTypeKind::kString, 16, ByteOrder::kBig).byte_order(), ByteOrder::kNotApplicable);
+  EXPECT_EQ(s.with_byte_order(ByteOrder::kBig), s);
+  EXPECT_TRUE(s.is_native());
+  EXPECT_THROW(DType(DTypeKind::kString, 8), Error);
+}
+
+TEST(DType, StringAndBytesHaveNoBufferFormatDLPackCodeOrTypestrSpelling) {
+  for (const DType& t : {DType(DTypeKind::kString, 16), DType(DTypeKind::kBytes, 16)}) {
+    for (auto f : {+[](const DType& x) { (void)x.buffer_format(); }, +[](const DType& x) { (void)x.dlpack_code(); }}) {
+      try {
+        f(t);
+        FAIL() << "accepted " << t.zarr_v3_name();
+      } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kTypeError);
+        EXPECT_NE(std::string(e.what()).find(t.zarr_v3_name()), std::string::npos) << e.what();
+      }
+    }
+  }
+  for (const char* s : {"|O", "<O", "|O8"}) {
+    try {
+      DType::from_typestr(s);
+      FAIL() << "accepted " << s;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kTypeError);
+      EXPECT_NE(std::string(e.what()).find("\"string\""), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(DType::from_buffer_format("O", 8), Error);
+}

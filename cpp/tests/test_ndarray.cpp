@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <memory>
 #include <numeric>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "zarrnative/common/error.h"
@@ -183,4 +186,58 @@ TEST(NDArray, DeviceRoundTripWhenAGpuIsPresent) {
   dev_c.copy_from(dev_t);
   NDArray back2 = dev_c.to(BufferKind::kHost);
   EXPECT_EQ(std::memcmp(back2.data(), expect.data(), 120), 0);
+}
+
+// --- string and bytes arrays (VlenItem elements) ------------------------------
+
+TEST(NDArray, StringArraysStartEmptyAndStayOnTheHost) {
+  const DType s(DTypeKind::kString, 16);
+  NDArray a = NDArray::empty(s, {3, 5}, BufferKind::kHost, 0, 'F');
+  const auto* p = static_cast<const uint8_t*>(a.data());
+  for (int64_t i = 0; i < a.nbytes(); ++i) ASSERT_EQ(p[i], 0) << i;  // every item is ""
+  try {
+    NDArray::empty(s, {3}, BufferKind::kDevice);
+    FAIL() << "a string array on a device";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kTypeError);
+  }
+  EXPECT_THROW(a.with_dtype(DType::from_typestr("<c16")), Error);
+  EXPECT_THROW(NDArray::empty(DType::from_typestr("<c16"), {2}).with_dtype(s), Error);
+  EXPECT_THROW(a.with_dtype(DType(DTypeKind::kBytes, 16)), Error);
+}
+
+TEST(NDArray, CopiesOfStringArraysKeepTheHeaps) {
+  const DType s(DTypeKind::kString, 16);
+  NDArray a = NDArray::empty(s, {2});
+  std::weak_ptr<void> watch;
+  {
+    auto heap = std::make_shared<std::string>("hello");
+    watch = heap;
+    auto* items = static_cast<uint64_t*>(a.data());
+    items[0] = reinterpret_cast<uint64_t>(heap->data());
+    items[1] = heap->size();
+    a.buffer()->attach(heap);
+    a.buffer()->attach(heap);     // a repeat is not stored twice
+    a.buffer()->attach(nullptr);  // ignored
+  }
+  EXPECT_EQ(a.buffer()->attachments().size(), 1u);
+  NDArray b = NDArray::empty(s, {2});
+  b.copy_from(a);
+  a = NDArray::empty(s, {1});
+  EXPECT_FALSE(watch.expired());
+  EXPECT_EQ(std::memcmp(reinterpret_cast<const char*>(static_cast<const uint64_t*>(b.data())[0]), "hello", 5), 0);
+  b = NDArray::empty(s, {1});
+  EXPECT_TRUE(watch.expired());
+}
+
+TEST(NDArray, BufferAttachIsThreadSafe) {
+  auto buf = Buffer::allocate(16);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 1000; ++i) buf->attach(std::make_shared<int>(i));
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(buf->attachments().size(), 8000u);
 }

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 
+#include "codec/array_to_bytes/vlen_codec.h"
 #include "zarrnative/common/error.h"
 
 namespace zarrnative::codec {
@@ -36,6 +37,15 @@ void read_entry(const json& entry, std::string* name, json* config) {
     if (it.key() != "name" && it.key() != "configuration" && it.key() != "must_understand") {
       throw Error(ErrorCode::kCodecConfig, "codecs: entry '" + *name + "' has an unknown field '" + it.key() + "'");
     }
+  }
+}
+
+// String and bytes items are pointers: array -> array codecs may move them
+// (views such as transpose) but never compute with them.
+void check_vlen_input(const std::string& name, const ArrayToArrayCodec& codec, const ChunkSpec& input) {
+  if (input.dtype.is_vlen() && !codec.encodes_to_view()) {
+    config_error(name, "cannot take the data type " + input.dtype.zarr_v3_name() +
+                           " (only codecs that move items, such as transpose, can)");
   }
 }
 
@@ -73,6 +83,7 @@ std::shared_ptr<const CodecPipeline> CodecPipeline::from_v3(const json& codecs, 
                                  a2b_name + "'");
         }
         p->a2a_.push_back(registry.make_array_to_array(name, config, current));
+        check_vlen_input(name, *p->a2a_.back(), current);
         p->a2a_specs_.push_back(current);
         current = p->a2a_.back()->encoded_spec(current);
         break;
@@ -141,6 +152,7 @@ std::shared_ptr<const CodecPipeline> CodecPipeline::from_v2(const json& zarray, 
         config_error(id, "array filters after byte filters are not supported");
       }
       p->a2a_.push_back(registry.make_array_to_array(id, f, current));
+      check_vlen_input(id, *p->a2a_.back(), current);
       p->a2a_specs_.push_back(current);
       current = p->a2a_.back()->encoded_spec(current);
     } else if (*kind == CodecKind::kArrayToBytes) {  // vlen-utf8, vlen-bytes
@@ -299,6 +311,10 @@ void CodecPipeline::decode(ByteView in, NDArray& out, const CodecOptions& option
 }
 
 void fill_chunk(NDArray& out, const ChunkSpec& spec) {
+  if (out.dtype().is_vlen()) {  // the fill value is the string's bytes, not an element
+    fill_vlen(out, ByteView(spec.fill_value.data(), spec.fill_value.size()));
+    return;
+  }
   const int64_t isz = out.itemsize();
   uint8_t element[16] = {};
   check(isz <= 16, ErrorCode::kInternal, "fill_chunk: item size above 16 bytes");

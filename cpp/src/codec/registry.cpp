@@ -12,6 +12,7 @@
 #include "codec/array_to_array/transpose_codec.h"
 #include "codec/array_to_bytes/bytes_codec.h"
 #include "codec/array_to_bytes/sharding_codec.h"
+#include "codec/array_to_bytes/vlen_codec.h"
 #include "codec/bytes_to_bytes/blosc_codec.h"
 #include "codec/bytes_to_bytes/bz2_codec.h"
 #include "codec/bytes_to_bytes/crc32c_codec.h"
@@ -94,6 +95,8 @@ void register_builtin_codecs(CodecRegistry& r) {
   // [array -> bytes]
   r.add_array_to_bytes(names::kSharding, make_sharding_codec);
   r.add_array_to_bytes(names::kBytes, make_bytes_codec);
+  r.add_array_to_bytes(names::kVlenUtf8, make_vlen_utf8_codec);
+  r.add_array_to_bytes(names::kVlenBytes, make_vlen_bytes_codec);
   // [end array -> bytes]
   // [bytes -> bytes]
   r.add_bytes_to_bytes(names::kBlosc, make_blosc_codec);

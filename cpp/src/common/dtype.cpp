@@ -1,6 +1,7 @@
 #include "zarrnative/common/dtype.h"
 
 #include "zarrnative/common/error.h"
+#include "zarrnative/common/vlen.h"
 
 namespace zarrnative {
 namespace {
@@ -12,6 +13,8 @@ bool valid_size(DTypeKind kind, uint32_t itemsize) {
     case DTypeKind::kUInt: return itemsize == 1 || itemsize == 2 || itemsize == 4 || itemsize == 8;
     case DTypeKind::kFloat: return itemsize == 2 || itemsize == 4 || itemsize == 8;
     case DTypeKind::kComplex: return itemsize == 8 || itemsize == 16;
+    case DTypeKind::kString:
+    case DTypeKind::kBytes: return itemsize == kVlenItemSize;
   }
   return false;
 }
@@ -23,6 +26,8 @@ char kind_char(DTypeKind kind) {
     case DTypeKind::kUInt: return 'u';
     case DTypeKind::kFloat: return 'f';
     case DTypeKind::kComplex: return 'c';
+    case DTypeKind::kString:
+    case DTypeKind::kBytes: return 'O';
   }
   return '?';
 }
@@ -30,8 +35,8 @@ char kind_char(DTypeKind kind) {
 [[noreturn]] void unsupported(std::string_view what, std::string_view value) {
   throw Error(ErrorCode::kTypeError,
               "unsupported data type " + std::string(what) + " '" + std::string(value) +
-                  "': zarrnative handles bool, int8..int64, uint8..uint64, float16/32/64 and "
-                  "complex64/128");
+                  "': zarrnative handles bool, int8..int64, uint8..uint64, float16/32/64, "
+                  "complex64/128, string and variable_length_bytes");
 }
 
 }  // namespace
@@ -41,10 +46,12 @@ DType::DType(DTypeKind kind, uint32_t itemsize, ByteOrder order)
   if (!valid_size(kind, itemsize)) {
     unsupported("kind/size", std::string(1, kind_char(kind)) + std::to_string(itemsize));
   }
-  if (itemsize_ > 1 && order_ == ByteOrder::kNotApplicable) order_ = native_byte_order();
+  if (is_vlen()) order_ = ByteOrder::kNotApplicable;  // items are pointers in this process
+  else if (itemsize_ > 1 && order_ == ByteOrder::kNotApplicable) order_ = native_byte_order();
 }
 
 std::string DType::typestr() const {
+  if (is_vlen()) return "|O";  // numpy's object dtype
   char order = order_ == ByteOrder::kLittle ? '<' : order_ == ByteOrder::kBig ? '>' : '|';
   return std::string{order, kind_char(kind_)} + std::to_string(itemsize_);
 }
@@ -56,6 +63,8 @@ std::string DType::zarr_v3_name() const {
     case DTypeKind::kUInt: return "uint" + std::to_string(itemsize_ * 8);
     case DTypeKind::kFloat: return "float" + std::to_string(itemsize_ * 8);
     case DTypeKind::kComplex: return "complex" + std::to_string(itemsize_ * 8);
+    case DTypeKind::kString: return "string";
+    case DTypeKind::kBytes: return "variable_length_bytes";
   }
   return "";
 }
@@ -70,6 +79,11 @@ std::string DType::buffer_format() const {
     case DTypeKind::kUInt: code = itemsize_ == 1 ? "B" : itemsize_ == 2 ? "H" : itemsize_ == 4 ? "I" : "Q"; break;
     case DTypeKind::kFloat: code = itemsize_ == 2 ? "e" : itemsize_ == 4 ? "f" : "d"; break;
     case DTypeKind::kComplex: code = itemsize_ == 8 ? "Zf" : "Zd"; break;
+    case DTypeKind::kString:
+    case DTypeKind::kBytes:
+      throw Error(ErrorCode::kTypeError, "data type " + zarr_v3_name() +
+                                             " has no buffer-protocol format: its elements are pointers to "
+                                             "variable-length items, not values");
   }
   if (is_native()) return code;
   return (order_ == ByteOrder::kLittle ? "<" : ">") + code;
@@ -82,11 +96,21 @@ uint8_t DType::dlpack_code() const {
     case DTypeKind::kFloat: return 2;
     case DTypeKind::kComplex: return 5;
     case DTypeKind::kBool: return 6;
+    case DTypeKind::kString:
+    case DTypeKind::kBytes:
+      throw Error(ErrorCode::kTypeError, "data type " + zarr_v3_name() +
+                                             " has no DLPack type: its elements are pointers to variable-length "
+                                             "items, not values");
   }
   return 255;
 }
 
 DType DType::from_typestr(std::string_view s) {
+  if (s.size() >= 2 && s[1] == 'O') {
+    throw Error(ErrorCode::kTypeError,
+                "typestr '" + std::string(s) + "' (numpy object) does not say whether it holds text or bytes; "
+                "name the data type \"string\" or \"variable_length_bytes\" instead");
+  }
   if (s.size() < 3) unsupported("typestr", s);
   ByteOrder order;
   switch (s[0]) {
@@ -122,6 +146,9 @@ DType DType::from_zarr_v3_name(std::string_view name) {
       {"uint64", DTypeKind::kUInt, 8},     {"float16", DTypeKind::kFloat, 2},
       {"float32", DTypeKind::kFloat, 4},   {"float64", DTypeKind::kFloat, 8},
       {"complex64", DTypeKind::kComplex, 8}, {"complex128", DTypeKind::kComplex, 16},
+      {"string", DTypeKind::kString, kVlenItemSize},
+      {"variable_length_bytes", DTypeKind::kBytes, kVlenItemSize},
+      {"bytes", DTypeKind::kBytes, kVlenItemSize},  // zarr-python 3.1 reads this alias too
   };
   for (const auto& e : table) {
     if (name == e.name) return DType(e.kind, e.size);

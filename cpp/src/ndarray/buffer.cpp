@@ -51,4 +51,17 @@ std::shared_ptr<Buffer> Buffer::wrap(void* data, size_t size, BufferKind kind, i
   return std::shared_ptr<Buffer>(new Buffer(data, size, kind, device, readonly, std::move(owner)));
 }
 
+void Buffer::attach(std::shared_ptr<void> keepalive) const {
+  if (!keepalive) return;
+  std::lock_guard<std::mutex> lock(attach_mutex_);
+  // A repeat of the last attachment (one heap attached once per view) adds nothing.
+  if (!attachments_.empty() && attachments_.back() == keepalive) return;
+  attachments_.push_back(std::move(keepalive));
+}
+
+std::vector<std::shared_ptr<void>> Buffer::attachments() const {
+  std::lock_guard<std::mutex> lock(attach_mutex_);
+  return attachments_;
+}
+
 }  // namespace zarrnative

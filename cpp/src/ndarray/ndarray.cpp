@@ -1,5 +1,6 @@
 #include "zarrnative/ndarray/ndarray.h"
 
+#include <cstring>
 #include <string>
 
 #include "zarrnative/common/error.h"
@@ -93,7 +94,12 @@ NDArray NDArray::empty(DType dtype, const Shape& shape, BufferKind kind, int dev
     check(n < (static_cast<__int128>(1) << 56), ErrorCode::kInvalidArgument,
           "shape " + shape_string(shape) + " is too large to allocate");
   }
+  check(!dtype.is_vlen() || host_accessible(kind), ErrorCode::kTypeError,
+        dtype.zarr_v3_name() + " arrays hold pointers to host memory and cannot live in " + to_string(kind) +
+            " memory");
   auto buffer = Buffer::allocate(static_cast<size_t>(n), kind, device);
+  // String and bytes items must never be garbage pointers: all-zero is "".
+  if (dtype.is_vlen()) std::memset(buffer->data(), 0, buffer->size());
   Shape strides = order == 'C' ? c_strides(shape, dtype.itemsize()) : f_strides(shape, dtype.itemsize());
   return NDArray(std::move(buffer), dtype, shape, std::move(strides), 0, false);
 }
@@ -110,6 +116,9 @@ bool NDArray::is_f_contiguous() const { return is_contiguous(shape_, strides_, i
 NDArray NDArray::with_dtype(DType dtype) const {
   check(dtype.itemsize() == dtype_.itemsize(), ErrorCode::kInvalidArgument,
         "with_dtype: item sizes differ (" + dtype_.typestr() + " -> " + dtype.typestr() + ")");
+  check((!dtype.is_vlen() && !dtype_.is_vlen()) || dtype.kind() == dtype_.kind(), ErrorCode::kTypeError,
+        "with_dtype: cannot reinterpret " + dtype_.zarr_v3_name() + " as " + dtype.zarr_v3_name() +
+            " (string and bytes items are pointers)");
   NDArray out = *this;
   out.dtype_ = dtype;
   return out;
@@ -132,6 +141,14 @@ void NDArray::copy_from(const NDArray& src) {
   if (size() == 0) return;
   const int n = ndim();
   const int64_t isz = itemsize();
+  if (dtype_.is_vlen()) {
+    check(host_accessible(src.kind()) && host_accessible(kind()), ErrorCode::kTypeError,
+          "copy of " + dtype_.zarr_v3_name() + " items needs host memory on both sides");
+    // The copied items point into the source's heaps: keep them alive.
+    if (src.buffer_ != buffer_) {
+      for (auto& heap : src.buffer_->attachments()) buffer_->attach(std::move(heap));
+    }
+  }
   const bool src_host = host_accessible(src.kind()), dst_host = host_accessible(kind());
   if (src.kind() == BufferKind::kDevice) cuda::synchronize_stream(src.stream(), src.device());
   if (kind() == BufferKind::kDevice) cuda::synchronize_stream(stream_, device());

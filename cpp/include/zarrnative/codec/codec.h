@@ -61,7 +61,8 @@ struct EncodedSize {
 struct ChunkSpec {
   DType dtype = DType(DTypeKind::kUInt, 1);
   Shape shape;
-  // One element in `dtype`'s byte order; empty means all-zero bytes.
+  // One element in `dtype`'s byte order; empty means all-zero bytes. For
+  // string and bytes data types: the fill string's bytes (empty: "").
   std::vector<uint8_t> fill_value;
 
   int64_t num_elements() const {

@@ -75,6 +75,8 @@ class CodecPipeline {
 
 // Writes the fill value (`spec.fill_value`, or zeros) into every element of
 // `out` (host memory, any strides, dtype of spec's itemsize).
+// String and bytes arrays: `spec.fill_value` holds the fill string's bytes
+// (empty: ""), which every element then points to.
 void fill_chunk(NDArray& out, const ChunkSpec& spec);
 
 // Decodes a batch: inputs[i] (nullopt: a missing chunk, filled with the fill

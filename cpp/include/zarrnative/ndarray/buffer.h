@@ -11,11 +11,15 @@
 //                            std::shared_ptr<void>(handle, release_handle));
 //
 // Buffers are shared (std::shared_ptr<Buffer>) and immutable once made; the
-// bytes they hold are not.
+// bytes they hold are not. The one exception is the list of attachments:
+// objects the buffer keeps alive because its bytes point into them (the byte
+// heaps of a string array's VlenItems).
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 namespace zarrnative {
 
@@ -49,6 +53,15 @@ class Buffer {
   int device() const { return device_; }
   bool readonly() const { return readonly_; }
 
+  // Keeps `keepalive` alive for as long as this buffer lives. Thread-safe:
+  // decoders writing disjoint parts of one destination attach their heaps
+  // concurrently. Attachments only accumulate (decoding into the same
+  // buffer again keeps the old heaps too); a null pointer is ignored.
+  void attach(std::shared_ptr<void> keepalive) const;
+  // A snapshot of the attachments (so that a copy of a string array can keep
+  // the heaps its items point into).
+  std::vector<std::shared_ptr<void>> attachments() const;
+
  private:
   Buffer(void* data, size_t size, BufferKind kind, int device, bool readonly,
          std::shared_ptr<void> owner)
@@ -61,6 +74,8 @@ class Buffer {
   int device_;
   bool readonly_;
   std::shared_ptr<void> owner_;  // frees or releases the memory
+  mutable std::mutex attach_mutex_;
+  mutable std::vector<std::shared_ptr<void>> attachments_;
 };
 
 }  // namespace zarrnative

@@ -40,6 +40,8 @@ class NDArray {
           int64_t byte_offset, bool readonly);
 
   // A new, uninitialised array; order 'C' (row-major) or 'F' (column-major).
+  // String and bytes arrays (host memory only) are zero-filled instead: every
+  // item is the empty string.
   static NDArray empty(DType dtype, const Shape& shape, BufferKind kind = BufferKind::kHost,
                        int device = 0, char order = 'C');
   static Shape c_strides(const Shape& shape, int64_t itemsize);
@@ -72,11 +74,14 @@ class NDArray {
 
   // Copies the elements of `src` (same shape, same dtype) into this array,
   // whatever the strides and memory kinds of both. Throws on a read-only
-  // destination.
+  // destination. String and bytes items are copied as items (host memory
+  // only), and this array's buffer then keeps the source buffer's
+  // attachments (the heaps the items point into) alive.
   void copy_from(const NDArray& src);
 
   // The same bytes reinterpreted as `dtype` of the same itemsize (used to
-  // swap byte order labels after an explicit byte swap).
+  // swap byte order labels after an explicit byte swap). Never turns values
+  // into string or bytes items, or the other way round (kTypeError).
   NDArray with_dtype(DType dtype) const;
 
  private:

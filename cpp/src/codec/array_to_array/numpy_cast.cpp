@@ -130,6 +130,8 @@ int kind_rank(DTypeKind k) {
     case DTypeKind::kUInt: return 1;
     case DTypeKind::kFloat: return 2;
     case DTypeKind::kComplex: return 3;
+    case DTypeKind::kString:
+    case DTypeKind::kBytes: break;  // not numeric: numpy casts never see them
   }
   return 0;
 }

@@ -70,6 +70,8 @@ decltype(auto) visit_type(const DType& t, F&& f) {
     case DTypeKind::kComplex:
       if (n == 8) return f(std::type_identity<std::complex<float>>{});
       return f(std::type_identity<std::complex<double>>{});
+    case DTypeKind::kString:
+    case DTypeKind::kBytes: break;  // not numeric: numpy casts never see them
   }
   return f(std::type_identity<uint8_t>{});  // unreachable: DType validates kinds
 }

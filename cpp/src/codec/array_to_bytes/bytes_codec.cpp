@@ -178,6 +178,12 @@ std::shared_ptr<const ArrayToBytesCodec> make_bytes_codec(const json& config, co
   constexpr std::string_view kName = names::kBytes;
   require_object(kName, config);
   allow_only(kName, config, {"endian"});
+  if (input.dtype.is_vlen()) {
+    config_error(kName, "cannot serialise the variable-length data type " + input.dtype.zarr_v3_name() + "; use '" +
+                            std::string(input.dtype.kind() == DTypeKind::kString ? names::kVlenUtf8
+                                                                                 : names::kVlenBytes) +
+                            "'");
+  }
   std::optional<ByteOrder> endian;
   if (has(config, "endian")) {
     const std::string e = get_string(kName, config, "endian", std::nullopt);

@@ -19,7 +19,6 @@ namespace {
 
 using array::Array;
 using json = nlohmann::json;
-using metadata::json;  // ordered: a new array's attributes keep the user's key order
 using array::ArrayOptions;
 using array::DimSelection;
 using array::OrthogonalSelection;
@@ -95,7 +94,7 @@ void init_array(nb::module_& m) {
       .def("read",
            [](const Array& a, nb::handle selection, std::optional<NDArray> out, bool validate_checksums) {
              OrthogonalSelection sel = to_selection(selection);
-             NDArray dest = out ? *out : NDArray(Buffer::allocate(0), a.metadata().dtype, {}, {}, 0, false);
+             NDArray dest = out ? *out : NDArray::empty(a.metadata().dtype, {0});  // placeholder, replaced below
              nb::gil_scoped_release r;
              if (!out) {
                Shape shape;
@@ -110,7 +109,7 @@ void init_array(nb::module_& m) {
       .def("read_points",
            [](const Array& a, nb::handle points, std::optional<NDArray> out, bool validate_checksums) {
              auto pts = to_points(points);
-             NDArray dest = out ? *out : NDArray(Buffer::allocate(0), a.metadata().dtype, {}, {}, 0, false);
+             NDArray dest = out ? *out : NDArray::empty(a.metadata().dtype, {0});  // placeholder, replaced below
              nb::gil_scoped_release r;
              if (!out) dest = NDArray::empty(a.metadata().dtype, {pts.empty() ? 0 : static_cast<int64_t>(pts[0].size())});
              a.read_points(pts, dest, options(false, validate_checksums));

@@ -20,9 +20,10 @@ void init_ndarray(nb::module_& m);
 void init_dlpack(nb::module_& m);
 void init_features(nb::module_& m);
 void init_codec(nb::module_& m);
-void init_vlen(nb::module_& m);
 void init_metadata(nb::module_& m);
+void init_array(nb::module_& m);
 void init_store(nb::module_& m);
+void init_vlen(nb::module_& m);
 
 // An owner for Buffer::wrap that keeps a Python object alive and releases it
 // with the GIL held, from whichever thread drops the last reference.

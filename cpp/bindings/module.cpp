@@ -7,7 +7,8 @@ NB_MODULE(_core, m) {
   zarrnative::bindings::init_dlpack(m);
   zarrnative::bindings::init_features(m);
   zarrnative::bindings::init_codec(m);
-  zarrnative::bindings::init_vlen(m);
   zarrnative::bindings::init_metadata(m);
   zarrnative::bindings::init_store(m);
+  zarrnative::bindings::init_vlen(m);
+  zarrnative::bindings::init_array(m);  // after the store and metadata types it uses
 }

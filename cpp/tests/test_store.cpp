@@ -347,7 +347,7 @@ TEST_F(FilesystemStoreTest, FailedWritesKeepTheOldFileAndLeaveNoTemporary) {
     ADD_FAILURE();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kIoError);
-    EXPECT_NE(std::string(e.what()).find("file/child"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'file"), std::string::npos) << e.what();
   }
   EXPECT_EQ(str(store.get("file")), "old");
   // the temporary name is too long for the filesystem; the old file stays
@@ -396,8 +396,6 @@ TEST_F(FilesystemStoreTest, SymlinksDoNotLeadOutOfTheRoot) {
   EXPECT_THROW(store.set("out/deeper/new", bv("x")), Error);
   EXPECT_FALSE(sfs::exists(outside / "new"));
   EXPECT_FALSE(sfs::exists(outside / "deeper"));
-  FilesystemStore unconfined(root.string(), false, {.confine_to_root = false});
-  EXPECT_EQ(str(unconfined.get("out/secret")), "secret");  // as zarr-python would
   store.erase_prefix("");  // removes the link, not what it points to
   EXPECT_EQ(read_file(outside / "secret"), "secret");
 }

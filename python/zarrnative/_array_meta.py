@@ -1,0 +1,465 @@
+"""Views of an array's metadata for the Array properties: data types,
+``metadata`` (zarr-python's ArrayV2Metadata / ArrayV3Metadata attributes),
+``filters`` / ``serializer`` / ``compressors`` and ``info``.
+
+All of it reads the metadata document the core wrote back (already
+validated); nothing here validates.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from zarrnative.codecs._base import _REGISTRY, codec_from_dict
+
+__all__ = ["ZarrDType", "array_info", "codec_parts", "metadata_view", "parse_dtype"]
+
+
+# --- data types ------------------------------------------------------------------
+_V3_NAMES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+             "float16", "float32", "float64", "complex64", "complex128"}
+_CLASS_NAMES = {"bool": "Bool", "int8": "Int8", "int16": "Int16", "int32": "Int32", "int64": "Int64",
+                "uint8": "UInt8", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
+                "float16": "Float16", "float32": "Float32", "float64": "Float64",
+                "complex64": "Complex64", "complex128": "Complex128",
+                "string": "VariableLengthUTF8", "variable_length_bytes": "VariableLengthBytes"}
+
+
+@dataclass(frozen=True)
+class ZarrDType:
+    """A Zarr data type: ``kind`` is "numeric", "string" or "bytes";
+    ``numpy`` the numpy dtype of numeric types (with its byte order)."""
+
+    kind: str
+    numpy: np.dtype | None = None
+
+    @property
+    def v3_name(self) -> str:
+        if self.kind == "string":
+            return "string"
+        if self.kind == "bytes":
+            return "variable_length_bytes"
+        return self.numpy.name
+
+    @property
+    def v2_typestr(self) -> str:
+        return "|O" if self.kind != "numeric" else self.numpy.str
+
+    @property
+    def itemsize(self) -> int:
+        return self.numpy.itemsize if self.kind == "numeric" else 16
+
+    @property
+    def itemsize_for_chunks(self) -> int:
+        """The item size the chunk heuristic uses: 1 for variable-length
+        types (as zarr-python, which has no item size for them)."""
+        return self.numpy.itemsize if self.kind == "numeric" else 1
+
+    @property
+    def has_endianness(self) -> bool:
+        return self.kind == "numeric" and self.numpy.itemsize > 1
+
+    def default_fill_json(self) -> Any:
+        if self.kind in ("string", "bytes"):
+            return ""
+        k = self.numpy.kind
+        if k == "b":
+            return False
+        if k in "iu":
+            return 0
+        if k == "c":
+            return [0.0, 0.0]
+        return 0.0
+
+    def to_native_dtype(self) -> np.dtype:
+        """The numpy dtype results have: StringDType for strings, object
+        for bytes."""
+        if self.kind == "string":
+            try:
+                return np.dtypes.StringDType()
+            except AttributeError:  # numpy < 2
+                return np.dtype(object)
+        if self.kind == "bytes":
+            return np.dtype(object)
+        return self.numpy
+
+    def __repr__(self) -> str:
+        name = _CLASS_NAMES.get(self.v3_name, self.v3_name)
+        if self.has_endianness:
+            order = "big" if self.numpy.byteorder == ">" or (
+                self.numpy.byteorder == "=" and np.little_endian is False) else "little"
+            return f"{name}(endianness='{order}')"
+        return f"{name}()"
+
+    def __str__(self) -> str:
+        return repr(self)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ZarrDType):
+            return self.kind == other.kind and self.numpy == other.numpy
+        try:
+            return parse_dtype(other) == self
+        except (TypeError, ValueError):
+            return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.numpy))
+
+
+def parse_dtype(dtype: Any) -> ZarrDType:
+    """Anything zarr-python takes as a dtype: numpy dtypes and their
+    spellings ("<u2", ">f8", np.float32, "float32"), ``str`` / "str" /
+    "string" / ``np.dtypes.StringDType()`` (variable-length UTF-8),
+    "variable_length_bytes" / ``bytes`` (variable-length bytes) and
+    zarr-python's data type objects.
+
+    numpy fixed-width text (``"<U5"``) becomes the variable-length string
+    type (zarr-python writes a fixed_length_utf32 type, which zarrnative
+    does not support); numpy's object dtype is refused as ambiguous, as
+    zarr-python refuses it.
+    """
+    if isinstance(dtype, ZarrDType):
+        return dtype
+    if dtype is str or (isinstance(dtype, str) and dtype in ("str", "string")):
+        return ZarrDType("string")
+    if dtype is bytes or (isinstance(dtype, str) and dtype == "variable_length_bytes"):
+        return ZarrDType("bytes")
+    cls = type(dtype).__name__
+    if cls in ("VariableLengthUTF8", "StringDType"):
+        return ZarrDType("string")
+    if cls == "VariableLengthBytes":
+        return ZarrDType("bytes")
+    if hasattr(dtype, "to_native_dtype") and not isinstance(dtype, np.dtype):  # zarr-python ZDType
+        dtype = dtype.to_native_dtype()
+    try:
+        nd = np.dtype(dtype)
+    except TypeError as e:
+        raise TypeError(f"unsupported data type {dtype!r}: {e}") from None
+    if nd.kind == "T":
+        return ZarrDType("string")
+    if nd.kind == "U":
+        return ZarrDType("string")
+    if nd.kind == "O":
+        raise ValueError("the numpy object dtype is ambiguous (text or bytes?); use dtype=str for text or "
+                         "dtype='variable_length_bytes' for bytes")
+    if nd.kind not in "biufc" or nd.fields is not None or nd.subdtype is not None:
+        raise TypeError(f"unsupported data type {nd!r}: zarrnative supports bool, integers, floats, complex, "
+                        "str and variable-length bytes")
+    return ZarrDType("numeric", nd)
+
+
+def dtype_of_metadata(meta: dict) -> ZarrDType:
+    if meta.get("zarr_format") == 3:
+        name = meta["data_type"]
+        if name == "string":
+            return ZarrDType("string")
+        if name == "variable_length_bytes":
+            return ZarrDType("bytes")
+        return ZarrDType("numeric", np.dtype(name).newbyteorder("<") if name != "bool" else np.dtype(bool))
+    if meta["dtype"] == "|O":
+        ids = [f.get("id") for f in meta.get("filters") or []]
+        return ZarrDType("bytes" if "vlen-bytes" in ids else "string")
+    return ZarrDType("numeric", np.dtype(meta["dtype"]))
+
+
+def fill_value_of(fill_json: Any, dtype: ZarrDType) -> Any:
+    """The fill value as zarr-python's metadata holds it: a numpy scalar (a
+    str for strings, bytes for bytes; None for a v2 null)."""
+    if fill_json is None:
+        return None
+    if dtype.kind == "string":
+        return str(fill_json)
+    if dtype.kind == "bytes":
+        import base64
+        return base64.standard_b64decode(fill_json) if isinstance(fill_json, str) else bytes(fill_json)
+    special = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+    # a float component's size (complex64 holds two float32)
+    part = dtype.numpy.itemsize // 2 if dtype.numpy.kind == "c" else dtype.numpy.itemsize
+
+    def num(v: Any) -> Any:
+        if isinstance(v, str) and v in special:
+            return special[v]
+        if isinstance(v, str) and v.startswith("0x"):  # a float's raw bits, big-endian hex
+            return np.array(int(v, 16), dtype=f"u{part}").view(f"f{part}")[()]
+        return v
+
+    if dtype.numpy.kind == "c" and isinstance(fill_json, (list, tuple)):
+        return dtype.numpy.type(complex(num(fill_json[0]), num(fill_json[1])))
+    return dtype.numpy.type(num(fill_json))
+
+
+# --- metadata views ----------------------------------------------------------------
+@dataclass(frozen=True)
+class RegularChunkGrid:
+    chunk_shape: tuple[int, ...]
+
+    def to_dict(self) -> dict:
+        return {"name": "regular", "configuration": {"chunk_shape": list(self.chunk_shape)}}
+
+
+@dataclass(frozen=True)
+class ChunkKeyEncoding:
+    name: str
+    separator: str
+
+    def encode_chunk_key(self, chunk_coords: tuple[int, ...]) -> str:
+        if self.name == "v2":
+            return self.separator.join(map(str, chunk_coords)) or "0"
+        return self.separator.join(("c", *map(str, chunk_coords)))
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "configuration": {"separator": self.separator}}
+
+    def __repr__(self) -> str:
+        kind = "V2ChunkKeyEncoding" if self.name == "v2" else "DefaultChunkKeyEncoding"
+        return f"{kind}(separator='{self.separator}')"
+
+
+def _numcodec(config: dict | None) -> Any:
+    """A numcodecs codec where numcodecs is installed (and knows the id),
+    else the config dict."""
+    if config is None:
+        return None
+    try:
+        import numcodecs
+        return numcodecs.get_codec(dict(config))
+    except Exception:  # numcodecs missing or the id unknown to it: keep the dict
+        return dict(config)
+
+
+@dataclass(frozen=True, eq=False)
+class ArrayV3MetadataView:
+    """zarr-python's ArrayV3Metadata attributes over a zarr.json document."""
+
+    _doc: dict = field(repr=False)
+    fill_value: Any = None
+
+    shape = property(lambda self: tuple(self._doc["shape"]))
+    data_type = property(lambda self: dtype_of_metadata(self._doc))
+    dtype = data_type
+    chunk_grid = property(lambda self: RegularChunkGrid(tuple(self._doc["chunk_grid"]["configuration"]["chunk_shape"])))
+    codecs = property(lambda self: tuple(codec_from_dict(c) for c in self._doc["codecs"]))
+    attributes = property(lambda self: dict(self._doc.get("attributes", {})))
+    zarr_format = 3
+    node_type = "array"
+    storage_transformers = ()
+    ndim = property(lambda self: len(self._doc["shape"]))
+
+    @property
+    def chunk_key_encoding(self) -> ChunkKeyEncoding:
+        e = self._doc["chunk_key_encoding"]
+        sep = (e.get("configuration") or {}).get("separator", "." if e["name"] == "v2" else "/")
+        return ChunkKeyEncoding(e["name"], sep)
+
+    @property
+    def dimension_names(self) -> tuple | None:
+        names = self._doc.get("dimension_names")
+        return tuple(names) if names is not None else None
+
+    @property
+    def extra_fields(self) -> dict:
+        known = {"shape", "data_type", "chunk_grid", "chunk_key_encoding", "fill_value", "codecs", "attributes",
+                 "dimension_names", "zarr_format", "node_type", "storage_transformers"}
+        return {k: v for k, v in self._doc.items() if k not in known}
+
+    def _sharding(self) -> dict | None:
+        codecs = self._doc["codecs"]
+        if len(codecs) == 1 and codecs[0].get("name") == "sharding_indexed":
+            return codecs[0]["configuration"]
+        return None
+
+    @property
+    def chunks(self) -> tuple[int, ...]:
+        s = self._sharding()
+        return tuple(s["chunk_shape"]) if s else self.chunk_grid.chunk_shape
+
+    @property
+    def shards(self) -> tuple[int, ...] | None:
+        return self.chunk_grid.chunk_shape if self._sharding() else None
+
+    @property
+    def inner_codecs(self) -> tuple:
+        s = self._sharding()
+        return tuple(codec_from_dict(c) for c in s["codecs"]) if s else self.codecs
+
+    def to_dict(self) -> dict:
+        import copy
+        return copy.deepcopy(self._doc)
+
+    def __repr__(self) -> str:
+        return (f"ArrayV3Metadata(shape={self.shape}, data_type={self.data_type!r}, chunk_grid={self.chunk_grid}, "
+                f"chunk_key_encoding={self.chunk_key_encoding!r}, fill_value={self.fill_value!r}, "
+                f"codecs={self.codecs}, attributes={self.attributes}, dimension_names={self.dimension_names}, "
+                "zarr_format=3, node_type='array', storage_transformers=())")
+
+
+@dataclass(frozen=True, eq=False)
+class ArrayV2MetadataView:
+    """zarr-python's ArrayV2Metadata attributes over a .zarray document
+    (with the .zattrs as "attributes")."""
+
+    _doc: dict = field(repr=False)
+    fill_value: Any = None
+
+    shape = property(lambda self: tuple(self._doc["shape"]))
+    chunks = property(lambda self: tuple(self._doc["chunks"]))
+    dtype = property(lambda self: dtype_of_metadata(self._doc))
+    order = property(lambda self: self._doc.get("order", "C"))
+    dimension_separator = property(lambda self: self._doc.get("dimension_separator") or ".")
+    attributes = property(lambda self: dict(self._doc.get("attributes", {})))
+    zarr_format = 2
+    node_type = "array"
+    ndim = property(lambda self: len(self._doc["shape"]))
+    shards = None
+
+    @property
+    def filters(self) -> tuple | None:
+        f = self._doc.get("filters")
+        return None if f is None else tuple(_numcodec(c) for c in f)
+
+    @property
+    def compressor(self) -> Any:
+        return _numcodec(self._doc.get("compressor"))
+
+    def to_dict(self) -> dict:
+        import copy
+        return copy.deepcopy(self._doc)
+
+    def __repr__(self) -> str:
+        return (f"ArrayV2Metadata(shape={self.shape}, chunks={self.chunks}, dtype={self.dtype!r}, "
+                f"fill_value={self.fill_value!r}, order='{self.order}', filters={self.filters}, "
+                f"dimension_separator='{self.dimension_separator}', compressor={self.compressor}, "
+                f"attributes={self.attributes}, zarr_format=2)")
+
+
+def metadata_view(meta: dict, fill_value: Any = None) -> ArrayV3MetadataView | ArrayV2MetadataView:
+    """zarr-python's ``Array.metadata`` over a metadata document (v3
+    zarr.json, or v2 .zarray with the .zattrs as "attributes")."""
+    if fill_value is None:
+        fill_value = fill_value_of(meta.get("fill_value"), dtype_of_metadata(meta))
+    if meta.get("zarr_format") == 3:
+        return ArrayV3MetadataView(meta, fill_value)
+    return ArrayV2MetadataView(meta, fill_value)
+
+
+# --- filters / serializer / compressors --------------------------------------------------
+# numcodecs codecs that map arrays to arrays (the rest, in v3 "numcodecs.*" form, map bytes)
+_NUMCODECS_ARRAY_TO_ARRAY = {"delta", "fixedscaleoffset", "astype", "quantize", "bitround", "packbits"}
+
+
+def _kind(codec: Any) -> str:
+    if isinstance(codec, dict):
+        name = codec.get("name", "")
+        if name.startswith("numcodecs."):
+            return "array_to_array" if name[10:] in _NUMCODECS_ARRAY_TO_ARRAY else "bytes_to_bytes"
+        cls = _REGISTRY.get(name)
+        return cls.kind if cls else "bytes_to_bytes"
+    return codec.kind
+
+
+def codec_parts(meta: dict) -> tuple[tuple, Any, tuple]:
+    """(filters, serializer, compressors), as zarr-python's Array
+    properties: for a sharded v3 array, the inner chunks' codecs (the
+    sharding codec itself is not shown); for v2, numcodecs codecs (or
+    dicts without numcodecs), serializer None and no filters for null."""
+    if meta.get("zarr_format") == 2:
+        filters = tuple(_numcodec(c) for c in meta.get("filters") or [])
+        comp = meta.get("compressor")
+        return filters, None, (() if comp is None else (_numcodec(comp),))
+    codecs = meta["codecs"]
+    if len(codecs) == 1 and codecs[0].get("name") == "sharding_indexed":
+        codecs = codecs[0]["configuration"]["codecs"]
+    objs = [codec_from_dict(c) for c in codecs]
+    kinds = [_kind(c) for c in objs]
+    i = kinds.index("array_to_bytes") if "array_to_bytes" in kinds else len(objs)
+    serializer = objs[i] if i < len(objs) else None
+    return tuple(objs[:i]), serializer, tuple(objs[i + 1:])
+
+
+# --- info ---------------------------------------------------------------------------------
+def _byte_info(n: int) -> str:
+    if n < 2 ** 10:
+        return str(n)
+    for i, unit in enumerate("KMGTPE", start=1):
+        if n < 2 ** (10 * (i + 1)) or unit == "E":
+            return f"{n} ({n / 2 ** (10 * i):.1f}{unit})"
+    return str(n)
+
+
+@dataclass
+class ArrayInfo:
+    """A readable summary of an array, laid out as zarr-python's
+    ``Array.info`` (repr and str alike)."""
+
+    zarr_format: int
+    data_type: Any
+    fill_value: Any
+    shape: tuple
+    shard_shape: tuple | None
+    chunk_shape: tuple
+    order: str
+    read_only: bool
+    store_type: str
+    filters: tuple
+    serializer: Any
+    compressors: tuple
+    count_bytes: int | None = None
+    count_bytes_stored: int | None = None
+    count_chunks_initialized: int | None = None
+
+    def __repr__(self) -> str:
+        rows = [("Type", "Array"), ("Zarr format", self.zarr_format), ("Data type", self.data_type),
+                ("Fill value", self.fill_value), ("Shape", self.shape)]
+        if self.shard_shape is not None:
+            rows.append(("Shard shape", self.shard_shape))
+        rows += [("Chunk shape", self.chunk_shape), ("Order", self.order), ("Read-only", self.read_only),
+                 ("Store type", self.store_type), ("Filters", self.filters)]
+        if self.serializer is not None:
+            rows.append(("Serializer", self.serializer))
+        rows.append(("Compressors", self.compressors))
+        if self.count_bytes is not None:
+            rows.append(("No. bytes", _byte_info(self.count_bytes)))
+        if self.count_bytes_stored is not None:
+            rows.append(("No. bytes stored", _byte_info(self.count_bytes_stored)))
+            if self.count_bytes and self.count_bytes_stored > 0:
+                rows.append(("Storage ratio", f"{self.count_bytes / self.count_bytes_stored:.1f}"))
+        if self.count_chunks_initialized is not None:
+            label = "Shards Initialized" if self.shard_shape is not None else "Chunks Initialized"
+            rows.append((label, self.count_chunks_initialized))
+        return "\n".join(f"{k:<19}: {v}" for k, v in rows)
+
+    __str__ = __repr__
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(repr(self))
+
+
+def array_info(array: Any, complete: bool = False) -> ArrayInfo:
+    """``Array.info`` (``complete=True``: ``info_complete()``, which also
+    counts the bytes stored and the chunks initialised, listing the store)."""
+    meta = array._meta
+    filters, serializer, compressors = codec_parts(meta)
+    info = ArrayInfo(
+        zarr_format=meta["zarr_format"],
+        data_type=dtype_of_metadata(meta),
+        fill_value=array.fill_value,
+        shape=array.shape,
+        shard_shape=array.shards,
+        chunk_shape=array.chunks,
+        order=array.order,
+        read_only=array.read_only,
+        store_type=type(array.store).__name__,
+        filters=filters,
+        serializer=serializer,
+        compressors=compressors,
+        count_bytes=array.nbytes,
+    )
+    if complete:
+        info.count_bytes_stored = array.nbytes_stored()
+        n = array.nchunks_initialized
+        info.count_chunks_initialized = n() if callable(n) else n
+    return info

@@ -70,12 +70,9 @@ void init_array(nb::module_& m) {
       .def_static("create",
                   [](std::shared_ptr<store::Store> s, std::string path, const std::string& document,
                      int zarr_format, bool overwrite) {
-                    json doc;
-                    try {
-                      doc = json::parse(document);
-                    } catch (const json::exception& e) {
-                      throw Error(ErrorCode::kMetadata, std::string("new array metadata: malformed JSON: ") + e.what());
-                    }
+                    // ordered: the attributes keep the user's key order, as zarr-python writes them
+                    metadata::json doc = metadata::parse_json_document(
+                        document, std::string("new array metadata at '") + path + "': ");
                     nb::gil_scoped_release r;
                     auto meta = metadata::ArrayMetadata::from_json(doc, zarr_format, path);
                     return Array::create(std::move(s), std::move(path), std::move(meta), overwrite);
@@ -84,7 +81,7 @@ void init_array(nb::module_& m) {
                   "Validates the metadata document (JSON text) in the core and writes a new array.")
       .def_prop_ro("metadata", [](const Array& a) { return a.metadata(); })
       .def_prop_ro("metadata_json", [](const Array& a) {
-        json doc = a.metadata().to_json();
+        metadata::json doc = a.metadata().to_json();
         if (a.metadata().zarr_format == 2) doc["attributes"] = a.metadata().attributes_json();
         return doc.dump();
       })

@@ -132,8 +132,18 @@ class Array:
     def nchunks(self) -> int:
         return int(np.prod(self.cdata_shape, dtype=np.int64))
 
-    def nchunks_initialized(self) -> int:
+    @property
+    def _nshards_initialized(self) -> int:
+        """Stored objects of the chunk grid (shards, or chunks when unsharded)."""
         return int(self._native.nchunks_initialized())
+
+    @property
+    def nchunks_initialized(self) -> int:
+        """Initialised chunks: stored shards times the chunks per shard, as
+        zarr-python 3 counts them (stored chunks when the array is unsharded)."""
+        shards = self.shards
+        per_shard = 1 if shards is None else int(np.prod([s // c for s, c in zip(shards, self.chunks)]))
+        return self._nshards_initialized * per_shard
 
     def nbytes_stored(self) -> int:
         return int(self._native.nbytes_stored())

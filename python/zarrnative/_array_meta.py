@@ -460,6 +460,5 @@ def array_info(array: Any, complete: bool = False) -> ArrayInfo:
     )
     if complete:
         info.count_bytes_stored = array.nbytes_stored()
-        n = array.nchunks_initialized
-        info.count_chunks_initialized = n() if callable(n) else n
+        info.count_chunks_initialized = array.nchunks_initialized
     return info

@@ -91,11 +91,9 @@ void Array::write_metadata() {
   }
   std::string zarray = meta_.to_json().dump(2);
   store_->set(join(path_, ".zarray"), ByteView(reinterpret_cast<const uint8_t*>(zarray.data()), zarray.size()));
-  const json attrs = meta_.attributes_json();
-  if (!attrs.empty() || store_->exists(join(path_, ".zattrs"))) {
-    std::string zattrs = attrs.dump(2);
-    store_->set(join(path_, ".zattrs"), ByteView(reinterpret_cast<const uint8_t*>(zattrs.data()), zattrs.size()));
-  }
+  // .zattrs is always written ("{}" when empty), as zarr-python writes it.
+  std::string zattrs = meta_.attributes_json().dump(2);
+  store_->set(join(path_, ".zattrs"), ByteView(reinterpret_cast<const uint8_t*>(zattrs.data()), zattrs.size()));
 }
 
 std::string Array::chunk_key(const Shape& coords) const { return join(path_, meta_.chunk_key(coords)); }

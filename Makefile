@@ -7,7 +7,7 @@ BUILD    := build/editable
 PIP_OPTS := --no-build-isolation --no-deps -Ceditable.rebuild=true -Cbuild-dir=$(BUILD) \
             -Ccmake.define.ZARRNATIVE_TESTS=ON
 
-.PHONY: demo test build deps deps-test cpp-test py-test bench clean
+.PHONY: demo test build deps deps-test cpp-test py-test bench bench-quick clean
 
 deps:
 	@PYTHON=$(PYTHON) third_party/install-deps.sh
@@ -29,6 +29,18 @@ py-test:
 	$(PYTHON) -m pytest -q tests
 
 test: deps-test build cpp-test py-test
+
+# Benchmarks of the installed (editable) zarrnative against its peers; results
+# under bench/results/<date>-<machine>/. bench-quick takes under 3 minutes.
+bench:
+	@PYTHON=$(PYTHON) third_party/install-deps.sh bench
+	@$(PYTHON) bench/deps.py
+	$(PYTHON) bench/run.py
+
+bench-quick:
+	@PYTHON=$(PYTHON) third_party/install-deps.sh bench
+	@$(PYTHON) bench/deps.py
+	$(PYTHON) bench/run.py --quick
 
 clean:
 	rm -rf build

@@ -5,7 +5,7 @@ each figure can be read as a fraction of it (all single-threaded):
 - file read: every chunk (or shard) file of the dataset read from the page
   cache into a preallocated buffer (open + readinto + close per file);
 - decode: numcodecs decodes every chunk (every inner chunk of every shard)
-  of the same files into a preallocated chunk buffer.
+  of the same files into its part of a preallocated array.
 
 The read ceiling of a dataset is then cores x bytes / (file read + decode):
 each core reading and decoding its share with no other overhead.
@@ -82,15 +82,18 @@ def dataset_ceiling(ds, path, repeats, cores):
         off += n
     chunks = encoded_chunks(ds, blobs)
     codec = numcodec(ds.codec)
-    out = np.empty(ds.chunks, ds.dtype)
-    flat = out.reshape(-1)
+    # Each chunk decodes into its own part of one preallocated array the size
+    # of the result (not into one cache-hot buffer), as a real read must.
+    n = int(np.prod(ds.chunks))
+    out = np.empty(n * len(chunks), ds.dtype)
+    parts = [out[i * n: (i + 1) * n] for i in range(len(chunks))]
 
     def decode():
-        for c in chunks:
+        for c, part in zip(chunks, parts):
             if codec is None:
-                flat[:] = np.frombuffer(c, ds.dtype)
+                part[:] = np.frombuffer(c, ds.dtype)
             else:
-                codec.decode(c, out=out)
+                codec.decode(c, out=part)
 
     t_dec = _best_median(decode, repeats)
     nbytes = ds.chunk_nbytes * len(chunks)

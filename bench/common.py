@@ -80,15 +80,20 @@ class Mode:
     repeats: int     # timed repeats per worker call (after one warm-up)
     rounds: int      # worker calls per implementation, alternating implementations
     timeout: int     # seconds a worker may take
+    write_repeats: int  # full writes per worker call; with 0 warm-ups where write_warmup is False
+    write_warmup: bool
 
 
 MODES = {
     "full": Mode("full", 512, 64, 256, 4096, 32, 131072, 256, 64, 64, 256,
-                 dict(chunk=100, slice=3, crop=20, batch=20, point=500), repeats=3, rounds=3, timeout=900),
+                 dict(chunk=100, slice=3, crop=20, batch=20, point=500), repeats=2, rounds=2, timeout=900,
+                 write_repeats=1, write_warmup=False),
     "quick": Mode("quick", 256, 64, 128, 1024, 32, 16384, 256, 64, 64, 256,
-                  dict(chunk=40, slice=3, crop=10, batch=10, point=200), repeats=2, rounds=2, timeout=300),
+                  dict(chunk=30, slice=3, crop=10, batch=10, point=100), repeats=2, rounds=2, timeout=300,
+                  write_repeats=1, write_warmup=True),
     "tiny": Mode("tiny", 32, 8, 16, 64, 16, 512, 32, 16, 8, 32,
-                 dict(chunk=5, slice=3, crop=3, batch=3, point=10), repeats=1, rounds=1, timeout=120),
+                 dict(chunk=5, slice=3, crop=3, batch=3, point=10), repeats=1, rounds=1, timeout=120,
+                 write_repeats=1, write_warmup=True),
 }
 
 

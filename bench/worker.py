@@ -133,7 +133,8 @@ def op_write(ctx, rep):
         t0 = time.perf_counter()
         ctx.impl.write(arr, ctx.source)
         t = time.perf_counter() - t0
-        if rep == WARMUP:  # read back once: a write that did nothing would look fast
+        if rep == WARMUP or (rep == 0 and not ctx.mode.write_warmup):
+            # read back once: a write that did nothing would look fast
             back = ctx.impl.read(ctx.impl.open(path), tuple(slice(0, s) for s in ds.shape))
             if common.checksum(back) != ctx.data[ds.family]["crc"]:
                 raise AssertionError(f"{ctx.impl.name} wrote wrong data to {ds.name}")
@@ -153,11 +154,15 @@ def run_op(ctx, op):
     fn = OPS[op]
     if op == "write":  # the source, loaded before the baseline
         ctx.source = np.load(ctx.data[ctx.ds.family]["npy"])
+    repeats, warmup = ctx.mode.repeats, True
+    if op == "write":  # writing the whole array is the slowest operation: fewer in the full run
+        repeats, warmup = ctx.mode.write_repeats, ctx.mode.write_warmup
     gc.collect()
     base = common.rss_now()
     common.reset_peak_rss()
-    fn(ctx, WARMUP)
-    reps = [fn(ctx, rep) for rep in range(ctx.mode.repeats)]
+    if warmup:
+        fn(ctx, WARMUP)
+    reps = [fn(ctx, rep) for rep in range(repeats)]
     peak = common.peak_rss()
     ctx.source = None
     return {"reps": [[t, b] for t, b, _ in reps], "items": [x for _, _, items in reps for x in items],

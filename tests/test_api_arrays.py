@@ -169,7 +169,8 @@ def test_create_array_with_data(tmp_path):
     a = zarrnative.create_array(tmp_path, data=data, chunks=(2, 5))
     assert a.shape == data.shape and a.dtype == data.dtype
     np.testing.assert_array_equal(a[...], data)
-    b = zarrnative.create_array(tmp_path, name="empty", data=data, write_data=False)
+    # beside the first array, not below it: an array cannot hold nodes (zarr-python refuses it too)
+    b = zarrnative.create_array(tmp_path / "other", name="empty", data=data, write_data=False)
     assert (b[...] == 0).all()
     with pytest.raises(ValueError, match="shape"):
         zarrnative.create_array(tmp_path, name="c", data=data, shape=(5, 10))
@@ -363,10 +364,11 @@ def test_attribute_and_fill_value_spellings(tmp_path):
     assert metadata_files(tmp_path, "v2null")[".zarray"]["fill_value"] is None
     b = zarrnative.create_array(tmp_path, name="v2default", shape=(3,), dtype="i4", zarr_format=2)
     assert metadata_files(tmp_path, "v2default")[".zarray"]["fill_value"] == 0
-    c = zarrnative.create_array(tmp_path, name="v3none", shape=(3,), dtype="f4", fill_value=None)
-    assert metadata_files(tmp_path, "v3none")["zarr.json"]["fill_value"] == 0.0
-    d = zarrnative.create_array(tmp_path, name="inf", shape=(3,), dtype="f8", fill_value=-np.inf)
-    assert metadata_files(tmp_path, "inf")["zarr.json"]["fill_value"] == "-Infinity"
+    # v3 arrays in a hierarchy of their own: zarrnative does not mix formats in one hierarchy
+    c = zarrnative.create_array(tmp_path / "v3", name="v3none", shape=(3,), dtype="f4", fill_value=None)
+    assert metadata_files(tmp_path / "v3", "v3none")["zarr.json"]["fill_value"] == 0.0
+    d = zarrnative.create_array(tmp_path / "v3", name="inf", shape=(3,), dtype="f8", fill_value=-np.inf)
+    assert metadata_files(tmp_path / "v3", "inf")["zarr.json"]["fill_value"] == "-Infinity"
     assert d.fill_value == -np.inf
     assert a.fill_value == 0 and b.fill_value == 0 and c.fill_value == 0
 

@@ -79,6 +79,12 @@ void init_array(nb::module_& m) {
                   },
                   "store"_a, "path"_a, "metadata"_a, "zarr_format"_a, "overwrite"_a = false,
                   "Validates the metadata document (JSON text) in the core and writes a new array.")
+      .def_static("from_metadata",
+                  [](std::shared_ptr<store::Store> s, std::string path, const metadata::ArrayMetadata& meta) {
+                    return Array::from_metadata(std::move(s), std::move(path), meta);
+                  },
+                  "store"_a, "path"_a, "metadata"_a,
+                  "An array whose metadata is known already (consolidated metadata): reads nothing.")
       .def_prop_ro("metadata", [](const Array& a) { return a.metadata(); })
       .def_prop_ro("metadata_json", [](const Array& a) {
         metadata::json doc = a.metadata().to_json();

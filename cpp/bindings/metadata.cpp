@@ -10,6 +10,7 @@
 
 #include "bindings.h"
 #include "zarrnative/metadata/array_metadata.h"
+#include "zarrnative/metadata/group_metadata.h"
 
 using namespace nb::literals;
 
@@ -83,6 +84,42 @@ void init_metadata(nb::module_& m) {
         return "<ArrayMetadata v" + std::to_string(a.zarr_format) + " '" + a.path + "' " + a.dtype.zarr_v3_name() +
                " shape=" + json(a.shape).dump() + ">";
       });
+
+  using metadata::GroupMetadata;
+  nb::class_<GroupMetadata>(m, "GroupMetadata",
+                            "A group's validated metadata (Zarr v2 .zgroup/.zattrs or v3 zarr.json).")
+      .def_static("parse_v3", &GroupMetadata::parse_v3, "text"_a, "path"_a = "",
+                  "Parses and validates a v3 zarr.json of a group, its consolidated metadata included.")
+      .def_static("parse_v2",
+                  [](const std::string& zgroup, std::optional<std::string> zattrs, const std::string& path) {
+                    std::optional<std::string_view> attrs;
+                    if (zattrs) attrs = *zattrs;
+                    return GroupMetadata::parse_v2(zgroup, attrs, path);
+                  },
+                  "zgroup"_a, "zattrs"_a = nb::none(), "path"_a = "",
+                  "Parses and validates a v2 .zgroup document and its .zattrs (None: no attributes).")
+      .def_ro("zarr_format", &GroupMetadata::zarr_format)
+      .def_ro("path", &GroupMetadata::path)
+      .def_prop_ro("attributes_json", [](const GroupMetadata& g) { return dump(g.attributes); })
+      .def_prop_ro("consolidated_json",
+                   [](const GroupMetadata& g) -> std::optional<std::string> {
+                     if (g.consolidated.is_null()) return std::nullopt;
+                     return dump(g.consolidated);
+                   },
+                   "The inline consolidated metadata (JSON text), or None.")
+      .def("__repr__", [](const GroupMetadata& g) {
+        return "<GroupMetadata v" + std::to_string(g.zarr_format) + " '" + g.path + "'>";
+      });
+  m.def("validate_consolidated",
+        [](const std::string& text, int zarr_format, const std::string& path) {
+          metadata::validate_consolidated(
+              metadata::parse_json_document(text, "consolidated metadata at '" + path + "': "), zarr_format, path);
+        },
+        "text"_a, "zarr_format"_a, "path"_a = "",
+        "Validates inline consolidated metadata (JSON text): kind, and every entry as the document it stands for.");
+  m.def("validate_zmetadata",
+        [](const std::string& text, const std::string& path) { metadata::validate_zmetadata(text, path); },
+        "text"_a, "path"_a = "", "Validates a v2 .zmetadata document (JSON text).");
 
   m.def("node_type_of_v3", &metadata::node_type_of_v3, "text"_a, "path"_a = "",
         "'array' or 'group': the node_type of a v3 zarr.json document.");

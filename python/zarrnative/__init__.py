@@ -6,7 +6,25 @@ copies through :mod:`zarrnative.ndarray`.
 """
 
 from zarrnative import codecs, errors, ndarray, storage
+from zarrnative._api import (
+    consolidate_metadata,
+    copy,
+    copy_all,
+    copy_store,
+    create_group,
+    create_hierarchy,
+    group,
+    load,
+    open,
+    open_consolidated,
+    open_group,
+    save,
+    save_array,
+    save_group,
+    tree,
+)
 from zarrnative._array import Array
+from zarrnative._config import config
 from zarrnative._create import (
     array,
     create,
@@ -24,16 +42,24 @@ from zarrnative._create import (
     zeros_like,
 )
 from zarrnative._features import features
+from zarrnative._group import Group
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Array",
     "__version__",
+    "Array",
     "array",
     "codecs",
+    "config",
+    "consolidate_metadata",
+    "copy",
+    "copy_all",
+    "copy_store",
     "create",
     "create_array",
+    "create_group",
+    "create_hierarchy",
     "empty",
     "empty_like",
     "errors",
@@ -41,12 +67,22 @@ __all__ = [
     "from_array",
     "full",
     "full_like",
+    "Group",
+    "group",
+    "load",
     "ndarray",
     "ones",
     "ones_like",
+    "open",
     "open_array",
+    "open_consolidated",
+    "open_group",
     "open_like",
+    "save",
+    "save_array",
+    "save_group",
     "storage",
+    "tree",
     "zeros",
     "zeros_like",
 ]

@@ -24,7 +24,10 @@ from zarrnative._array import Array
 from zarrnative._array_meta import ZarrDType, parse_dtype
 from zarrnative.codecs import BloscCodec, BytesCodec, ShardingCodec, VLenBytesCodec, VLenUTF8Codec, ZstdCodec
 from zarrnative.codecs._base import Codec, codec_to_dict, is_numcodec
-from zarrnative.errors import ArrayNotFoundError
+from zarrnative._config import config as _global_config
+from zarrnative._config import default_zarr_format
+from zarrnative._hierarchy import ensure_parents, read_node
+from zarrnative.errors import ArrayNotFoundError, NodeTypeValidationError
 from zarrnative.storage import StorePath, make_store_path
 
 __all__ = [
@@ -302,8 +305,10 @@ def _chunk_key_encoding(value: Any, zarr_format: int) -> dict:
 
 
 def _config(config: Any, **overrides: Any) -> dict:
-    """The runtime configuration: {"order", "write_empty_chunks"}."""
-    out: dict = {}
+    """The runtime configuration: {"order", "write_empty_chunks"} (defaults:
+    ``zarrnative.config``'s array.order and array.write_empty_chunks)."""
+    out: dict = {"order": _global_config.get("array.order"),
+                 "write_empty_chunks": _global_config.get("array.write_empty_chunks")}
     if config is not None:
         if isinstance(config, dict):
             unknown = set(config) - {"order", "write_empty_chunks", "read_missing_chunks"}
@@ -342,7 +347,7 @@ def _init_array(store_path: StorePath, *, shape: Any, dtype: Any, chunks: Any = 
     """Builds the metadata document of a new array and has the core validate
     and write it. ``codecs`` (v3, from the legacy ``create``) replaces
     filters/serializer/compressors."""
-    zarr_format = 3 if zarr_format is None else int(zarr_format)
+    zarr_format = default_zarr_format() if zarr_format is None else int(zarr_format)
     if zarr_format not in (2, 3):
         raise ValueError(f"zarr_format must be 2 or 3, got {zarr_format}")
     zdtype = parse_dtype(dtype)
@@ -403,7 +408,11 @@ def _init_array(store_path: StorePath, *, shape: Any, dtype: Any, chunks: Any = 
         doc.update({"zarr_format": 3, "node_type": "array", "storage_transformers": []})
 
     text = json.dumps(doc, allow_nan=False)
-    native = _core.Array.create(native_store(store_path), store_path.path, text, zarr_format, bool(overwrite))
+    store = native_store(store_path)
+    # the groups above a new array, as zarr-python writes them (refused under an array or a group
+    # of the other format)
+    ensure_parents(store_path.store, store_path.path, zarr_format)
+    native = _core.Array.create(store, store_path.path, text, zarr_format, bool(overwrite))
     return Array(native, store_path, read_only=False, config=cfg)
 
 
@@ -508,7 +517,7 @@ def from_array(store: Any = None, *, data: Any, write_data: bool = True, name: s
     else:
         chunks = "auto" if chunks == "keep" else chunks
         shards = None if shards == "keep" else shards
-        zarr_format = 3 if zarr_format is None else zarr_format
+        zarr_format = default_zarr_format() if zarr_format is None else zarr_format
         filters = "auto" if filters == "keep" else filters
         compressors = "auto" if compressors == "keep" else compressors
         serializer = "auto" if serializer == "keep" else serializer
@@ -556,7 +565,7 @@ def create(shape: Any, *, chunks: Any = None, dtype: Any = None, compressor: Any
     zarr-python 2 that do nothing in zarr-python 3 (synchronizer, chunk_store,
     cache_*, object_codec, meta_array) are accepted and ignored with a warning.
     """
-    zarr_format = _zarr_format(zarr_version, zarr_format) or 3
+    zarr_format = _zarr_format(zarr_version, zarr_format) or default_zarr_format()
     for arg, value in (("synchronizer", synchronizer), ("chunk_store", chunk_store),
                        ("cache_metadata", cache_metadata), ("cache_attrs", cache_attrs),
                        ("object_codec", object_codec), ("read_only", read_only), ("meta_array", meta_array)):
@@ -635,8 +644,14 @@ def open_array(store: Any = None, *, zarr_version: int | None = None, zarr_forma
     try:
         native = _core.Array.open(native_store(store_path), store_path.path, zarr_format)
     except FileNotFoundError as err:
+        node = read_node(store_path.store, store_path.path, zarr_format)
+        if node is not None and node.is_group and node.zarr_format == 3:
+            # zarr-python's error for a v3 group where an array was expected
+            raise NodeTypeValidationError(f"Invalid value for 'node_type'. Expected 'array'. Got 'group'. "
+                                          f"(a group is at {store_path.path!r} in {store_path.store})") from err
         if not store_path.read_only and mode in _CREATE_MODES:
-            return create(store=store_path, zarr_format=zarr_format or 3, overwrite=mode == "w", **kwargs)
+            return create(store=store_path, zarr_format=zarr_format or default_zarr_format(), overwrite=mode == "w",
+                          **kwargs)
         raise ArrayNotFoundError(f"No array found in store {store_path.store} at path {store_path.path}") from err
     return Array(native, store_path, read_only=store_path.read_only, config=_config(config))
 

@@ -10,7 +10,8 @@ zarr-python's names are here with zarr-python's hierarchy:
 ``FileNotFoundError``; ``ContainsArrayError``, ``ContainsGroupError``,
 ``MetadataValidationError`` (and ``NodeTypeValidationError``),
 ``UnknownCodecError`` and zarrnative's ``CodecError`` derive from
-``BaseZarrError``.
+``BaseZarrError``. ``ContainsArrayAndGroupError``, the indexing errors and the
+warning categories are zarr-python's, defined here in Python.
 """
 
 from zarrnative._core import (
@@ -30,11 +31,55 @@ from zarrnative._core import (
     UnknownCodecError,
 )
 
+
+class ContainsArrayAndGroupError(BaseZarrError):
+    """Both array and group metadata (.zarray and .zgroup) at one path."""
+
+
+class VindexInvalidSelectionError(IndexError):
+    pass
+
+
+class NegativeStepError(IndexError):
+    pass
+
+
+class BoundsCheckError(IndexError):
+    pass
+
+
+class ArrayIndexError(IndexError):
+    pass
+
+
+class ZarrFutureWarning(FutureWarning):
+    """A deprecated feature, for end users."""
+
+
+class UnstableSpecificationWarning(ZarrFutureWarning):
+    """A feature outside the Zarr specification (v3 consolidated metadata)."""
+
+
+class ZarrDeprecationWarning(DeprecationWarning):
+    """A feature that will be removed."""
+
+
+class ZarrUserWarning(UserWarning):
+    """A problem with user code or data."""
+
+
+class ZarrRuntimeWarning(RuntimeWarning):
+    """Dubious runtime behaviour (an argument that is accepted and ignored)."""
+
+
 __all__ = [
+    "ArrayIndexError",
     "ArrayNotFoundError",
     "BaseZarrError",
+    "BoundsCheckError",
     "CodecConfigError",
     "CodecError",
+    "ContainsArrayAndGroupError",
     "ContainsArrayError",
     "ContainsGroupError",
     "CorruptChunkError",
@@ -42,7 +87,14 @@ __all__ = [
     "DeviceUnavailableError",
     "GroupNotFoundError",
     "MetadataValidationError",
+    "NegativeStepError",
     "NodeNotFoundError",
     "NodeTypeValidationError",
     "UnknownCodecError",
+    "UnstableSpecificationWarning",
+    "VindexInvalidSelectionError",
+    "ZarrDeprecationWarning",
+    "ZarrFutureWarning",
+    "ZarrRuntimeWarning",
+    "ZarrUserWarning",
 ]

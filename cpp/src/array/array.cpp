@@ -83,6 +83,13 @@ std::shared_ptr<Array> Array::create(std::shared_ptr<store::Store> store, std::s
   return a;
 }
 
+std::shared_ptr<Array> Array::from_metadata(std::shared_ptr<store::Store> store, std::string path,
+                                            metadata::ArrayMetadata meta) {
+  check(store != nullptr, ErrorCode::kInvalidArgument, "from_metadata: no store");
+  if (!path.empty()) store::validate_key(path);
+  return std::shared_ptr<Array>(new Array(std::move(store), std::move(path), std::move(meta)));
+}
+
 void Array::write_metadata() {
   if (meta_.zarr_format == 3) {
     std::string doc = meta_.to_json().dump(2);

@@ -54,6 +54,10 @@ class Array {
   // erased first with `overwrite`, else Error(kContainsArray/kContainsGroup).
   static std::shared_ptr<Array> create(std::shared_ptr<store::Store> store, std::string path,
                                        metadata::ArrayMetadata meta, bool overwrite);
+  // An array whose metadata is already known (consolidated metadata): no
+  // store access, nothing written.
+  static std::shared_ptr<Array> from_metadata(std::shared_ptr<store::Store> store, std::string path,
+                                              metadata::ArrayMetadata meta);
 
   const metadata::ArrayMetadata& metadata() const { return meta_; }
   const std::string& path() const { return path_; }

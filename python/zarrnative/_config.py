@@ -1,0 +1,150 @@
+"""``zarrnative.config``: zarr-python 3's ``zarr.config`` (a donfig Config)
+for the settings zarrnative honours.
+
+- ``default_zarr_format`` (3): the format of new arrays and groups where none is given
+- ``array.order`` ("C") and ``array.write_empty_chunks`` (False): defaults of new arrays
+- ``json_indent`` (2): indentation of the group documents written
+- ``threading.max_workers`` (None: one per core): the size of the C++ thread
+  pool; ``threads`` is a shorthand for it
+
+Dotted keys, as in zarr-python::
+
+    zarrnative.config.get("default_zarr_format")
+    zarrnative.config.set({"array.write_empty_chunks": True})   # for good
+    with zarrnative.config.set({"threads": 4}):                 # for a block
+        ...
+
+Other zarr-python keys (``async.concurrency``, ``codecs.*``, ``buffer``...)
+are kept, so code that sets them runs, but they change nothing here.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from typing import Any
+
+from zarrnative import _core
+
+__all__ = ["Config", "config"]
+
+_DEFAULTS: dict[str, Any] = {
+    "default_zarr_format": 3,
+    "array": {"order": "C", "write_empty_chunks": False, "target_shard_size_bytes": None},
+    "async": {"concurrency": 10, "timeout": None},
+    "threading": {"max_workers": None},
+    "json_indent": 2,
+}
+
+_ALIASES = {"threads": "threading.max_workers"}
+
+
+def _split(key: str) -> list[str]:
+    key = _ALIASES.get(key, key)
+    return key.replace("-", "_").split(".")
+
+
+class _Restore:
+    """What ``config.set`` returns: the change holds at once, and is undone
+    when used as a context manager and the block ends."""
+
+    def __init__(self, cfg: Config, saved: dict) -> None:
+        self._cfg, self._saved = cfg, saved
+
+    def __enter__(self) -> _Restore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cfg._data = self._saved
+        self._cfg._apply()
+
+
+class Config:
+    def __init__(self) -> None:
+        self._data = copy.deepcopy(_DEFAULTS)
+        self._default_threads = _core.get_threads()
+        self._read_environment()
+
+    def _read_environment(self) -> None:
+        """ZARR_FOO__BAR=value sets foo.bar (zarr-python's donfig convention);
+        ZARRNATIVE_THREADS sets the thread count."""
+        import ast
+        for name, value in os.environ.items():
+            if name.startswith("ZARR_") and not name.startswith("ZARRNATIVE_"):
+                key = name[5:].lower().replace("__", ".")
+                try:
+                    parsed = ast.literal_eval(value)
+                except (ValueError, SyntaxError):
+                    parsed = value
+                self._put(key, parsed)
+        if "ZARRNATIVE_THREADS" in os.environ:
+            self._put("threading.max_workers", int(os.environ["ZARRNATIVE_THREADS"]))
+        self._apply()
+
+    def _put(self, key: str, value: Any) -> None:
+        parts = _split(key)
+        d = self._data
+        for p in parts[:-1]:
+            d = d.setdefault(p, {})
+            if not isinstance(d, dict):
+                raise ValueError(f"config key {key!r}: {p!r} is not a section")
+        d[parts[-1]] = value
+
+    def _apply(self) -> None:
+        threads = self._data["threading"].get("max_workers")
+        if threads is not None and (not isinstance(threads, int) or threads < 1):
+            raise ValueError(f"threading.max_workers must be a positive integer or None, got {threads!r}")
+        _core.set_threads(threads or self._default_threads)
+        fmt = self._data.get("default_zarr_format")
+        if fmt not in (2, 3):
+            raise ValueError(f"default_zarr_format must be 2 or 3, got {fmt!r}")
+        order = self._data["array"].get("order")
+        if order not in ("C", "F"):
+            raise ValueError(f"array.order must be 'C' or 'F', got {order!r}")
+
+    def get(self, key: str, default: Any = ...) -> Any:
+        d: Any = self._data
+        for p in _split(key):
+            if not isinstance(d, dict) or p not in d:
+                if default is ...:
+                    raise KeyError(key)
+                return default
+            d = d[p]
+        return copy.deepcopy(d)
+
+    def set(self, arg: dict | None = None, **kwargs: Any) -> _Restore:
+        """Sets keys (dotted: ``{"array.order": "F"}``; keyword arguments
+        with ``__`` for dots). Invalid values raise ValueError and change nothing."""
+        saved = copy.deepcopy(self._data)
+        items = dict(arg or {})
+        items.update({k.replace("__", "."): v for k, v in kwargs.items()})
+        try:
+            for k, v in items.items():
+                self._put(k, v)
+            self._apply()
+        except Exception:
+            self._data = saved
+            self._apply()
+            raise
+        return _Restore(self, saved)
+
+    def reset(self) -> None:
+        self._data = copy.deepcopy(_DEFAULTS)
+        self._apply()
+
+    def refresh(self) -> None:
+        self.reset()
+        self._read_environment()
+
+    def to_dict(self) -> dict:
+        return copy.deepcopy(self._data)
+
+    def __repr__(self) -> str:
+        return f"<zarrnative.Config {self._data}>"
+
+
+config = Config()
+
+
+def default_zarr_format() -> int:
+    return int(config.get("default_zarr_format"))

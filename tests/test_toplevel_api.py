@@ -1,0 +1,293 @@
+"""The top-level API over groups and hierarchies: signatures against
+zarr-python 3.1.6's, mode semantics, save/load, create_hierarchy, copying,
+config, errors, and a realistic zarr-python 3 script run unchanged under
+``import zarrnative as zarr``."""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import io
+import warnings
+
+import numpy as np
+import pytest
+
+import zarrnative as zn
+from zarrnative.errors import ContainsArrayError, ContainsGroupError, GroupNotFoundError
+from zarrnative.storage import LocalStore, MemoryStore
+
+zarr = pytest.importorskip("zarr")
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)
+        yield
+
+
+# --- names and signatures --------------------------------------------------------------------
+def test_every_zarr_python_top_level_name_exists():
+    missing = [n for n in zarr.__all__ if not hasattr(zn, n)]
+    # AsyncArray / AsyncGroup (the asyncio API) and print_debug_info are not provided
+    assert sorted(missing) == ["AsyncArray", "AsyncGroup", "print_debug_info"]
+
+
+def test_every_zarr_python_error_name_exists():
+    for name in zarr.errors.__all__:
+        ours, theirs = getattr(zn.errors, name), getattr(zarr.errors, name)
+        for base in (ValueError, FileNotFoundError, IndexError, UserWarning, FutureWarning, DeprecationWarning,
+                     RuntimeWarning):
+            assert issubclass(ours, base) == issubclass(theirs, base), (name, base)
+    assert issubclass(zn.errors.NodeTypeValidationError, zn.errors.MetadataValidationError)
+    assert issubclass(zn.errors.GroupNotFoundError, zn.errors.NodeNotFoundError)
+
+
+SIGNATURE_NAMES = ["open", "open_group", "open_consolidated", "create_group", "group", "save", "save_array",
+                   "save_group", "load", "consolidate_metadata", "tree"]
+
+
+@pytest.mark.parametrize("name", SIGNATURE_NAMES)
+def test_signature_matches_zarr_python(name):
+    ours = inspect.signature(getattr(zn, name))
+    theirs = inspect.signature(getattr(zarr, name))
+    assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == \
+        [(p.name, p.kind, p.default) for p in theirs.parameters.values()]
+
+
+@pytest.mark.parametrize("name", ["create_group", "require_group", "create_array", "require_array", "zeros",
+                                  "tree", "members", "move", "empty_like", "full"])
+def test_group_method_parameters_match_zarr_python(name):
+    ours = inspect.signature(getattr(zn.Group, name))
+    theirs = inspect.signature(getattr(zarr.Group, name))
+    assert [p.name for p in ours.parameters.values()] == [p.name for p in theirs.parameters.values()]
+
+
+# --- modes -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lib", [zn, zarr], ids=["zarrnative", "zarr"])
+def test_open_group_modes(tmp_path, lib):
+    with pytest.raises(FileNotFoundError):
+        lib.open_group(tmp_path / "x", mode="r")
+    with pytest.raises(FileNotFoundError):
+        lib.open_group(tmp_path / "x", mode="r+")
+    g = lib.open_group(tmp_path / "x", mode="a", attributes={"v": 1})
+    assert g.attrs["v"] == 1
+    assert lib.open_group(tmp_path / "x", mode="a").attrs["v"] == 1  # opened, not recreated
+    assert lib.open_group(tmp_path / "x", mode="r+").attrs["v"] == 1
+    with pytest.raises(FileExistsError):
+        lib.open_group(tmp_path / "x", mode="w-")
+    assert dict(lib.open_group(tmp_path / "x", mode="w").attrs) == {}
+    r = lib.open_group(tmp_path / "x", mode="r")
+    assert r.read_only
+
+
+@pytest.mark.parametrize("lib", [zn, zarr], ids=["zarrnative", "zarr"])
+def test_open_dispatches_on_what_is_there(tmp_path, lib):
+    lib.create_array(tmp_path, name="arr", shape=(3,), dtype="i2")
+    assert isinstance(lib.open(tmp_path / "arr"), lib.Array)
+    assert isinstance(lib.open(tmp_path), lib.Group)
+    assert isinstance(lib.open(tmp_path / "new", mode="a"), lib.Group)  # nothing there: a group
+    assert isinstance(lib.open(tmp_path / "new2", mode="w", shape=(2,)), lib.Array)  # with shape: an array
+    with pytest.raises(FileNotFoundError):
+        lib.open(tmp_path / "none", mode="r")
+
+
+def test_create_group_and_group(tmp_path):
+    g = zn.create_group(tmp_path, path="p", attributes={"a": 1})
+    assert g.path == "p" and g.attrs["a"] == 1
+    with pytest.raises(ContainsGroupError):
+        zn.create_group(tmp_path, path="p")
+    assert dict(zn.create_group(tmp_path, path="p", overwrite=True).attrs) == {}
+    zn.create_array(tmp_path, name="arr", shape=(1,), dtype="i1")
+    with pytest.raises(ContainsArrayError):
+        zn.create_group(tmp_path, path="arr")
+    assert zn.group(tmp_path, path="p").path == "p"
+    assert zn.group().store.__class__ is MemoryStore
+    with zn.config.set({"default_zarr_format": 2}):
+        assert zn.create_group(MemoryStore()).metadata.zarr_format == 2
+        assert zn.create(shape=(2,), store=MemoryStore()).metadata.zarr_format == 2
+    assert zn.group().metadata.zarr_format == 3
+
+
+# --- save / load ---------------------------------------------------------------------------------
+def test_save_load_array(tmp_path):
+    a = np.arange(12.0).reshape(3, 4)
+    zn.save(tmp_path / "a", a)
+    np.testing.assert_array_equal(zn.load(tmp_path / "a"), a)
+    np.testing.assert_array_equal(zarr.load(tmp_path / "a"), a)
+    zarr.save(tmp_path / "b", a)
+    np.testing.assert_array_equal(zn.load(tmp_path / "b"), a)
+    zn.save_array(tmp_path, np.int32(5), path="scalar")
+    assert zn.load(tmp_path, path="scalar") == 5
+    with pytest.raises(TypeError):
+        zn.save_array(tmp_path, [1, 2])
+    with pytest.raises(ValueError):
+        zn.save(tmp_path)
+
+
+def test_save_group_and_load(tmp_path):
+    x, y = np.arange(3), np.ones((2, 2), dtype="f4")
+    zn.save(tmp_path, x, y, named=np.array([1.5]))
+    g = zarr.open_group(tmp_path, mode="r")
+    assert sorted(g.array_keys()) == ["arr_0", "arr_1", "named"]
+    np.testing.assert_array_equal(g["arr_1"][...], y)
+    loaded = zn.load(tmp_path)  # zarr-python 3.1 raises NotImplementedError here
+    assert sorted(loaded) == ["arr_0", "arr_1", "named"]
+    np.testing.assert_array_equal(loaded["arr_0"], x)
+    np.testing.assert_array_equal(loaded["named"], [1.5])
+    zn.save_group(tmp_path / "v2", a=x, zarr_format=2)
+    assert zarr.open_group(tmp_path / "v2", mode="r").metadata.zarr_format == 2
+    with pytest.raises(TypeError):
+        zn.save_group(tmp_path, a=[1])
+
+
+def test_group_setitem_like_zarr_python(tmp_path):
+    g = zn.group(tmp_path)
+    g["x"] = np.arange(5)
+    g["x"] = np.arange(3)  # replaced
+    assert zarr.open_group(tmp_path)["x"][...].tolist() == [0, 1, 2]
+
+
+# --- create_hierarchy ---------------------------------------------------------------------------------
+def test_create_hierarchy_with_zarr_python_metadata(tmp_path):
+    from zarr.core.group import GroupMetadata
+    arr_meta = zarr.create_array(zarr.storage.MemoryStore(), shape=(4,), dtype="u2", chunks=(2,)).metadata
+    nodes = {"": GroupMetadata(attributes={"root": True}), "a/b": GroupMetadata(), "a/b/x": arr_meta}
+    created = dict(zn.create_hierarchy(store=LocalStore(tmp_path), nodes=nodes))
+    assert sorted(created) == ["", "a", "a/b", "a/b/x"]
+    assert isinstance(created["a/b/x"], zn.Array) and created["a/b/x"].dtype == np.uint16
+    g = zarr.open_group(tmp_path, mode="r")
+    assert g.attrs["root"] is True and g["a/b/x"].shape == (4,)
+    with pytest.raises(ContainsArrayError):
+        dict(zn.create_hierarchy(store=LocalStore(tmp_path), nodes={"a/b/x": arr_meta}))
+    dict(zn.create_hierarchy(store=LocalStore(tmp_path), nodes={"a/b/x": arr_meta}, overwrite=True))
+
+
+def test_create_hierarchy_refuses_bad_input():
+    from zarr.core.group import GroupMetadata
+    arr = zarr.create_array(zarr.storage.MemoryStore(), shape=(1,), dtype="i1").metadata
+    with pytest.raises(ValueError, match="both Zarr v2 and Zarr v3"):
+        dict(zn.create_hierarchy(store=MemoryStore(), nodes={"a": GroupMetadata(zarr_format=2), "b": arr}))
+    with pytest.raises(ValueError, match="not a Zarr group"):
+        dict(zn.create_hierarchy(store=MemoryStore(), nodes={"a": arr, "a/b": GroupMetadata()}))
+
+
+def test_group_create_hierarchy():
+    g = zn.group().create_group("sub")
+    out = dict(g.create_hierarchy({"x/y": zn._group.GroupMetadata()}))
+    assert sorted(out) == ["x", "x/y"] and isinstance(g["x/y"], zn.Group)
+    with pytest.raises(ValueError, match="root node"):
+        dict(g.create_hierarchy({"": zn._group.GroupMetadata()}))
+
+
+# --- copying ----------------------------------------------------------------------------------------
+def test_copy_store_and_copy_all(tmp_path):
+    src = zn.open_group(tmp_path / "src", mode="w", attributes={"s": 1})
+    src.create_group("g").create_array("x", shape=(6,), chunks=(2,), dtype="i4")[...] = np.arange(6)
+    n = zn.copy_store(LocalStore(tmp_path / "src"), LocalStore(tmp_path / "dst"))
+    assert n[0] == len(LocalStore(tmp_path / "src").list_sync()) and n[1] == 0 and n[2] > 0
+    np.testing.assert_array_equal(zarr.open_group(tmp_path / "dst")["g/x"][...], np.arange(6))
+    with pytest.raises(zn._copy.CopyError):
+        zn.copy_store(LocalStore(tmp_path / "src"), LocalStore(tmp_path / "dst"))
+    assert zn.copy_store(LocalStore(tmp_path / "src"), LocalStore(tmp_path / "dst"), if_exists="skip")[0] == 0
+    assert zn.copy_store(LocalStore(tmp_path / "src"), LocalStore(tmp_path / "dst2"), source_path="g",
+                         dest_path="h", excludes=["c/"])[0] == 2  # g/zarr.json and g/x/zarr.json
+    dst = zn.open_group(tmp_path / "copy", mode="w")
+    log = io.StringIO()
+    counts = zn.copy_all(src, dst, log=log)
+    assert counts == (2, 0, 24) and "copy /g" in log.getvalue()
+    np.testing.assert_array_equal(dst["g/x"][...], np.arange(6))
+    assert dst.attrs["s"] == 1
+    assert zn.copy(src["g/x"], dst, name="x2") == (1, 0, 24)
+    with pytest.raises(zn._copy.CopyError):
+        zn.copy(src["g/x"], dst, name="x2")
+    assert zn.copy(src["g/x"], dst, name="x2", if_exists="skip") == (0, 1, 0)
+    assert zn.copy(src["g"], dst, name="shallow", shallow=True, dry_run=True)[0] == 2
+
+
+def test_copy_progress_only_on_a_terminal(tmp_path, capsys):
+    g = zn.group(LocalStore(tmp_path / "s"))
+    for i in range(3):
+        g.create_array(f"a{i}", shape=(1,), dtype="i1")
+    zn.copy_store(LocalStore(tmp_path / "s"), LocalStore(tmp_path / "d"))
+    assert capsys.readouterr().err == ""
+
+
+# --- config -----------------------------------------------------------------------------------------
+def test_config():
+    from zarrnative import _core
+    assert zn.config.get("default_zarr_format") == 3 and zn.config.get("array.write_empty_chunks") is False
+    before = _core.get_threads()
+    with zn.config.set({"threads": 1}):
+        assert _core.get_threads() == 1 and zn.config.get("threading.max_workers") == 1
+    assert _core.get_threads() == before
+    with zn.config.set({"array.write_empty_chunks": True, "array.order": "F"}):
+        a = zn.zeros((4,), chunks=(2,), store=MemoryStore(), zarr_format=2)
+        assert a._config["write_empty_chunks"] is True and a.order == "F"
+        a[...] = 0
+        assert a.nchunks_initialized == 2
+    with pytest.raises(ValueError):
+        zn.config.set({"default_zarr_format": 4})
+    assert zn.config.get("default_zarr_format") == 3
+    assert zn.config.get("nope", None) is None
+    with pytest.raises(KeyError):
+        zn.config.get("nope")
+
+
+# --- a realistic zarr-python 3 script, unchanged ----------------------------------------------------------
+SCRIPT = '''
+import numpy as np
+import zarr
+
+root = zarr.open_group("{root}", mode="w")
+root.attrs["description"] = "Climate sample"
+temps = root.create_group("temperature", attributes={{"units": "K"}})
+t = temps.create_array("surface", shape=(100, 50), chunks=(10, 10), dtype="float32",
+                       dimension_names=["time", "x"])
+t[:] = np.arange(5000, dtype="float32").reshape(100, 50)
+root.create_group("meta").create_array("labels", shape=(3,), dtype=str)[:] = ["a", "bb", "ccc"]
+root["counts"] = np.arange(10, dtype="int64")
+zarr.consolidate_metadata("{root}")
+
+g = zarr.open_consolidated("{root}")
+print(sorted(k for k, _ in g.members(max_depth=None)))
+print(g["temperature/surface"].shape, g["temperature/surface"].dtype, float(g["temperature/surface"][5, 5]))
+print(g["temperature"].attrs["units"], g.attrs["description"])
+print(list(g["meta/labels"][:]))
+print(g.tree(plain=True))
+print(g.info)
+zarr.save("{root}_saved", np.arange(4))
+print(zarr.load("{root}_saved"))
+z = zarr.open("{root}/counts", mode="r")
+print(type(z).__name__, z[-1])
+print(zarr.open_group("{root}", mode="r").metadata.consolidated_metadata is not None)
+'''
+
+
+def _run(module: str, root: str) -> str:
+    """Runs SCRIPT in this interpreter (``import zarr`` or, unchanged
+    otherwise, ``import zarrnative as zarr``) and returns what it printed."""
+    code = SCRIPT.format(root=root)
+    if module == "zarrnative":
+        code = code.replace("import zarr\n", "import zarrnative as zarr\n")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, f"<{module} script>", "exec"), {"__name__": "__main__"})
+    return out.getvalue()
+
+
+def test_realistic_script_runs_unchanged(tmp_path):
+    ours = _run("zarrnative", str(tmp_path / "ours"))
+    theirs = _run("zarr", str(tmp_path / "theirs"))
+    assert ours.replace(str(tmp_path / "ours"), "ROOT") == theirs.replace(str(tmp_path / "theirs"), "ROOT")
+    assert "temperature/surface" in ours and "Climate sample" in ours
+
+
+def test_script_output_reads_back_in_zarr_python(tmp_path):
+    _run("zarrnative", str(tmp_path / "ours"))
+    g = zarr.open_consolidated(tmp_path / "ours")
+    np.testing.assert_array_equal(g["temperature/surface"][...],
+                                  np.arange(5000, dtype="float32").reshape(100, 50))
+    assert g["temperature/surface"].metadata.dimension_names == ("time", "x")
+    assert list(g["meta/labels"][...]) == ["a", "bb", "ccc"]

@@ -291,3 +291,102 @@ def test_script_output_reads_back_in_zarr_python(tmp_path):
                                   np.arange(5000, dtype="float32").reshape(100, 50))
     assert g["temperature/surface"].metadata.dimension_names == ("time", "x")
     assert list(g["meta/labels"][...]) == ["a", "bb", "ccc"]
+
+
+# --- zarr-python's user guide examples (groups, attributes, consolidated metadata, storage), unchanged -----
+GUIDE = {
+    "groups": '''
+store = zarr.storage.MemoryStore()
+root = zarr.create_group(store=store)
+print(root)
+foo = root.create_group('foo')
+bar = foo.create_group('bar')
+z1 = bar.create_array(name='baz', shape=(10000, 10000), chunks=(1000, 1000), dtype='int32')
+print(z1)
+print(root['foo'])
+print(root['foo/bar'])
+print(root['foo/bar/baz'])
+print(root.tree())
+root = zarr.open_group('{root}/group.zarr', mode='w')
+print(root)
+z = root.create_array(name='foo/bar/baz', shape=(10000, 10000), chunks=(1000, 1000), dtype='int32')
+print(z)
+print(root.tree())
+print(root.info)
+print(root.info_complete())
+print(sorted(root.group_keys()), sorted(root['foo'].group_keys()), sorted(root['foo/bar'].array_keys()))
+''',
+    "attributes": '''
+store = zarr.storage.MemoryStore()
+root = zarr.create_group(store=store)
+root.attrs['foo'] = 'bar'
+z = root.create_array(name='zzz', shape=(10000, 10000), dtype='int32')
+z.attrs['baz'] = 42
+z.attrs['qux'] = [1, 4, 7, 12]
+print(sorted(root.attrs))
+print('foo' in root.attrs)
+print(root.attrs['foo'])
+print(sorted(z.attrs))
+print(z.attrs['baz'])
+print(z.attrs['qux'])
+root.update_attributes({{'more': {{'nested': [1, 2]}}}})
+print(dict(zarr.open_group(store=store, mode='r').attrs))
+print(dict(zarr.open_group(store=store, mode='r')['zzz'].attrs))
+''',
+    "consolidated": '''
+store = zarr.storage.MemoryStore()
+group = zarr.create_group(store=store)
+print(group.create_array(shape=(1,), name='a', dtype='float64'))
+print(group.create_array(shape=(2, 2), name='b', dtype='float64'))
+print(group.create_array(shape=(3, 3, 3), name='c', dtype='float64'))
+print(zarr.consolidate_metadata(store))
+consolidated = zarr.open_group(store=store)
+consolidated_metadata = consolidated.metadata.consolidated_metadata.metadata
+print(sorted(consolidated_metadata))
+print([(k, v.shape, v.zarr_format, v.node_type) for k, v in sorted(consolidated_metadata.items())])
+print(consolidated['a'])
+print(consolidated.tree())
+print(zarr.open_consolidated(store=store)['c'].shape)
+group.create_array(shape=(4,), name='d', dtype='int8')
+print(sorted(zarr.open_group(store=store).keys()))
+zarr.consolidate_metadata(store)
+print(sorted(zarr.open_group(store=store).keys()))
+v2 = zarr.storage.MemoryStore()
+g2 = zarr.create_group(store=v2, zarr_format=2)
+g2.create_array(shape=(5,), name='x', dtype='uint16')
+zarr.consolidate_metadata(v2)
+print(sorted(k for k, _ in zarr.open_consolidated(store=v2).members()))
+''',
+    "storage": '''
+group = zarr.create_group(store='{root}/data/foo/bar')
+print(group)
+store = zarr.storage.LocalStore('{root}/data/foo/bar', read_only=True)
+group = zarr.open_group(store=store, mode='r')
+print(group)
+print(group.read_only)
+data = {{}}
+group = zarr.open_group(store=data, mode='w')
+print(type(group.store).__name__)
+store = zarr.storage.MemoryStore()
+array = zarr.create_array(store=store, shape=(2,), dtype='float64')
+print(array)
+''',
+}
+
+
+def _normalise(text: str, root: str) -> str:
+    import re
+    return re.sub(r"memory://\d+", "memory://ID", text.replace(root, "ROOT"))
+
+
+@pytest.mark.parametrize("page", sorted(GUIDE))
+def test_user_guide_examples_run_unchanged(tmp_path, page):
+    outputs = []
+    for module, lib in (("zarrnative", zn), ("zarr", zarr)):
+        root = str(tmp_path / module)
+        code = GUIDE[page].format(root=root)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, f"<{page} guide, {module}>", "exec"), {"zarr": lib})
+        outputs.append(_normalise(out.getvalue(), root))
+    assert outputs[0] == outputs[1]

@@ -24,6 +24,7 @@ class Attributes(dict):
 
     def _flush(self) -> None:
         self._owner._native.set_attributes(json.dumps(dict(self)))
+        self._owner._refresh()  # later `arr.attrs` see (and build on) this change
 
     def __setitem__(self, key, value):
         super().__setitem__(key, value)

@@ -50,7 +50,9 @@ def _node_from_metadata(path: str, meta: Any) -> Node:
     """A Node from consolidated metadata (validated when it was read)."""
     if isinstance(meta, GroupMetadata):
         return Node(path, meta.zarr_format, group=meta)
-    doc = meta.to_dict()
+    doc = getattr(meta, "_doc", None)  # our views: read-only use, no copy needed
+    if doc is None:
+        doc = meta.to_dict()
     text = json.dumps(doc)
     if meta.zarr_format == 3:
         native = _core.ArrayMetadata.parse_v3(text, path)

@@ -23,6 +23,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -180,6 +181,8 @@ def main(argv=None):
     date = time.strftime("%Y-%m-%d")
     outdir = args.out or os.path.join(HERE, "results", f"{date}-{common.machine_slug()}")
     os.makedirs(outdir, exist_ok=True)
+    # SIGTERM (and SIGINT, which background jobs ignore) still removes the temp dir.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = tempfile.mkdtemp(prefix="zarrnative-bench-", dir=args.tmpdir)
     for sub in ("data", "arrays", "w", "out"):
         os.makedirs(os.path.join(workdir, sub))

@@ -50,6 +50,23 @@ std::vector<std::vector<int64_t>> to_points(nb::handle points) {
   return out;
 }
 
+// [(key, None) for a whole object, or (key, [(offset, length) or ("suffix", n), ...])]
+nb::list requests_to_python(const std::vector<array::StoreRequest>& requests) {
+  nb::list out;
+  for (const auto& r : requests) {
+    if (r.ranges.empty()) {
+      out.append(nb::make_tuple(r.key, nb::none()));
+      continue;
+    }
+    nb::list ranges;
+    for (const auto& b : r.ranges) {
+      ranges.append(b.suffix ? nb::make_tuple("suffix", b.length) : nb::make_tuple(b.offset, b.length));
+    }
+    out.append(nb::make_tuple(r.key, ranges));
+  }
+  return out;
+}
+
 ArrayOptions options(bool write_empty_chunks, bool validate_checksums) {
   ArrayOptions o;
   o.write_empty_chunks = write_empty_chunks;
@@ -89,7 +106,7 @@ void init_array(nb::module_& m) {
       .def_prop_ro("metadata_json", [](const Array& a) {
         metadata::json doc = a.metadata().to_json();
         if (a.metadata().zarr_format == 2) doc["attributes"] = a.metadata().attributes_json();
-        return doc.dump();
+        return metadata::dump_json_document(doc);
       })
       .def_prop_ro("path", &Array::path)
       .def_prop_ro("store", &Array::store)
@@ -133,10 +150,59 @@ void init_array(nb::module_& m) {
              a.write_points(pts, value, options(write_empty_chunks, true));
            },
            "points"_a, "value"_a, "write_empty_chunks"_a = false)
+      .def("with_store",
+           [](const Array& a, std::shared_ptr<store::Store> s) { return a.with_store(std::move(s)); }, "store"_a,
+           "The same array over another store (a per-call PrefetchStore); reads nothing.")
+      .def("plan_read",
+           [](const Array& a, nb::handle selection, const store::PrefetchStore& cache, bool validate_checksums) {
+             OrthogonalSelection sel = to_selection(selection);
+             std::vector<array::StoreRequest> got;
+             {
+               nb::gil_scoped_release r;
+               got = a.plan_read(sel, cache, options(false, validate_checksums));
+             }
+             return requests_to_python(got);
+           },
+           "selection"_a, "cache"_a, "validate_checksums"_a = true,
+           "The store reads that read(selection) needs and `cache` lacks: [(key, None) for a whole object, or "
+           "(key, ranges)]. Empty when the cache holds everything.")
+      .def("plan_read_points",
+           [](const Array& a, nb::handle points, const store::PrefetchStore& cache) {
+             auto pts = to_points(points);
+             std::vector<array::StoreRequest> got;
+             {
+               nb::gil_scoped_release r;
+               got = a.plan_read_points(pts, cache);
+             }
+             return requests_to_python(got);
+           },
+           "points"_a, "cache"_a)
+      .def("plan_write",
+           [](const Array& a, nb::handle selection, const store::PrefetchStore& cache) {
+             OrthogonalSelection sel = to_selection(selection);
+             std::vector<array::StoreRequest> got;
+             {
+               nb::gil_scoped_release r;
+               got = a.plan_write(sel, cache);
+             }
+             return requests_to_python(got);
+           },
+           "selection"_a, "cache"_a, "The chunks that write(selection) reads (to merge into) and `cache` lacks.")
+      .def("plan_write_points",
+           [](const Array& a, nb::handle points, const store::PrefetchStore& cache) {
+             auto pts = to_points(points);
+             std::vector<array::StoreRequest> got;
+             {
+               nb::gil_scoped_release r;
+               got = a.plan_write_points(pts, cache);
+             }
+             return requests_to_python(got);
+           },
+           "points"_a, "cache"_a)
       .def("resize", [](Array& a, const Shape& shape) { nb::gil_scoped_release r; a.resize(shape); }, "shape"_a)
       .def("set_attributes",
            [](Array& a, const std::string& attrs) {
-             json doc = json::parse(attrs);
+             metadata::json doc = metadata::parse_json_document(attrs, "attributes of '" + a.path() + "': ");
              nb::gil_scoped_release r;
              a.set_attributes(doc);
            },

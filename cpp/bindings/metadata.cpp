@@ -20,7 +20,7 @@ namespace {
 using metadata::ArrayMetadata;
 using metadata::json;
 
-std::string dump(const json& j, int indent = -1) { return j.dump(indent); }
+std::string dump(const json& j, int indent = -1) { return metadata::dump_json_document(j, indent); }
 
 }  // namespace
 

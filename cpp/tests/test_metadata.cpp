@@ -478,5 +478,18 @@ TEST(MetadataV3, DeepNestingIsRefusedBeforeParsing) {
   EXPECT_TRUE(ArrayMetadata::parse_v3(with_attribute(ok), "a").attributes.contains("deep"));
 }
 
+TEST(MetadataJson, BareNonFiniteTokensSurviveAReadModifyWrite) {
+  // Python's json module (and so zarr-python) writes bare NaN / Infinity.
+  const std::string text =
+      R"({"a": NaN, "b": [Infinity, -Infinity, -1], "s": "NaN Infinity", "n": "-Infinity", "Nab": null})";
+  json doc = parse_json_document(text, "zarr.json at 'x': ");
+  doc["c"] = 1;
+  EXPECT_EQ(dump_json_document(doc),
+            R"({"a":NaN,"b":[Infinity,-Infinity,-1],"s":"NaN Infinity","n":"-Infinity","Nab":null,"c":1})");
+  // the tokens are whole words only
+  expect_error([] { parse_json_document(R"({"a": NaNx})", "zarr.json at 'x': "); }, {"zarr.json at 'x'", "malformed JSON"});
+  expect_error([] { parse_json_document(R"({"a": Infinit})", "zarr.json at 'x': "); }, {"malformed JSON"});
+}
+
 }  // namespace
 }  // namespace zarrnative::metadata

@@ -92,14 +92,14 @@ std::shared_ptr<Array> Array::from_metadata(std::shared_ptr<store::Store> store,
 
 void Array::write_metadata() {
   if (meta_.zarr_format == 3) {
-    std::string doc = meta_.to_json().dump(2);
+    std::string doc = metadata::dump_json_document(meta_.to_json(), 2);
     store_->set(join(path_, "zarr.json"), ByteView(reinterpret_cast<const uint8_t*>(doc.data()), doc.size()));
     return;
   }
-  std::string zarray = meta_.to_json().dump(2);
+  std::string zarray = metadata::dump_json_document(meta_.to_json(), 2);
   store_->set(join(path_, ".zarray"), ByteView(reinterpret_cast<const uint8_t*>(zarray.data()), zarray.size()));
   // .zattrs is always written ("{}" when empty), as zarr-python writes it.
-  std::string zattrs = meta_.attributes_json().dump(2);
+  std::string zattrs = metadata::dump_json_document(meta_.attributes_json(), 2);
   store_->set(join(path_, ".zattrs"), ByteView(reinterpret_cast<const uint8_t*>(zattrs.data()), zattrs.size()));
 }
 

@@ -2,6 +2,8 @@
 // pipeline) and the entry points that dispatch to v2.cpp / v3.cpp.
 #include "zarrnative/metadata/array_metadata.h"
 
+#include <cctype>
+
 #include "metadata_util.h"
 
 namespace zarrnative::metadata {
@@ -25,11 +27,32 @@ json ChunkKeyEncoding::to_json() const {
           {"configuration", {{"separator", std::string(1, separator)}}}};
 }
 
+namespace {
+// U+FDD0, a Unicode noncharacter, in UTF-8: the prefix of the marker strings
+// that stand for the bare non-finite tokens.
+constexpr std::string_view kNonFiniteMarker = "\xEF\xB7\x90";
+constexpr std::string_view kNonFiniteTokens[] = {"-Infinity", "Infinity", "NaN"};
+
+// The token of kNonFiniteTokens that starts at text[i], or empty.
+std::string_view non_finite_token_at(std::string_view text, size_t i) {
+  for (std::string_view t : kNonFiniteTokens) {
+    if (text.substr(i, t.size()) != t) continue;
+    const size_t end = i + t.size();
+    const bool ends = end == text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_');
+    if (ends) return t;
+  }
+  return {};
+}
+}  // namespace
+
 json parse_json_document(std::string_view text, std::string_view ctx) {
   // nlohmann parses without recursion, but copies and destroys documents
-  // recursively: bound the depth before parsing.
+  // recursively: bound the depth before parsing. The same pass finds the bare
+  // non-finite tokens outside strings and rewrites them as marker strings.
   int depth = 0;
   bool in_string = false;
+  std::string rewritten;
+  size_t copied = 0;  // text[0, copied) is already in `rewritten`
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
@@ -41,13 +64,61 @@ json parse_json_document(std::string_view text, std::string_view ctx) {
       if (++depth > kMaxJsonDepth) fail(ctx, "the document is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     } else if (c == ']' || c == '}') {
       --depth;
+    } else if (c == 'N' || c == 'I' || c == '-') {
+      std::string_view token = non_finite_token_at(text, i);
+      if (!token.empty()) {
+        rewritten.append(text.substr(copied, i - copied));
+        rewritten += '"';
+        rewritten += kNonFiniteMarker;
+        rewritten += token;
+        rewritten += '"';
+        i += token.size() - 1;
+        copied = i + 1;
+      }
     }
+  }
+  if (copied > 0) {
+    rewritten.append(text.substr(copied));
+    text = rewritten;
   }
   try {
     return json::parse(text);
   } catch (const json::exception& e) {
     fail(ctx, std::string("malformed JSON: ") + e.what());
   }
+}
+
+std::string dump_json_document(const json& doc, int indent) {
+  std::string out = doc.dump(indent);
+  if (out.find(kNonFiniteMarker) == std::string::npos) return out;
+  std::string restored;
+  restored.reserve(out.size());
+  bool in_string = false;
+  for (size_t i = 0; i < out.size(); ++i) {
+    const char c = out[i];
+    if (in_string) {
+      restored += c;
+      if (c == '\\') restored += out[++i];
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"' && out.compare(i + 1, kNonFiniteMarker.size(), kNonFiniteMarker) == 0) {
+      const size_t start = i + 1 + kNonFiniteMarker.size();
+      bool replaced = false;
+      for (std::string_view t : kNonFiniteTokens) {
+        if (out.compare(start, t.size(), t) == 0 && start + t.size() < out.size() && out[start + t.size()] == '"') {
+          restored += t;
+          i = start + t.size();  // the closing quote
+          replaced = true;
+          break;
+        }
+      }
+      if (replaced) continue;
+    }
+    restored += c;
+    if (c == '"') in_string = true;
+  }
+  return restored;
 }
 
 namespace detail {

@@ -123,8 +123,17 @@ std::vector<uint8_t> parse_fill_value(const json& value, DType dtype, std::strin
 // Parses a metadata document's text. Malformed JSON and nesting deeper than
 // kMaxJsonDepth (a guard against stack exhaustion) throw Error(kMetadata)
 // whose message starts with `context` ("zarr.json at 'a': ").
+//
+// The bare tokens NaN, Infinity and -Infinity (which zarr-python and Python's
+// json module write for non-finite attribute values) are accepted outside
+// strings: they become marker strings (U+FDD0 followed by the token) that
+// dump_json_document writes back as the bare tokens, so attributes holding
+// them survive a read-modify-write unchanged.
 inline constexpr int kMaxJsonDepth = 512;
 json parse_json_document(std::string_view text, std::string_view context);
+// Serialises a document (indent < 0: compact), restoring bare NaN, Infinity
+// and -Infinity where parse_json_document read them.
+std::string dump_json_document(const json& doc, int indent = -1);
 
 // "array" or "group": the node_type of a v3 zarr.json (Error(kMetadata) when
 // it is missing or malformed). `path` is for error messages.

@@ -4,8 +4,11 @@
 SHELL    := /bin/bash
 PYTHON   ?= python3
 BUILD    := build/editable
+CPP_BUILD := build/cpp-tests
+# The C++ unit tests build in their own folder, so that rebuilds of the
+# editable install (on import) compile the extension only.
 PIP_OPTS := --no-build-isolation --no-deps -Ceditable.rebuild=true -Cbuild-dir=$(BUILD) \
-            -Ccmake.define.ZARRNATIVE_TESTS=ON
+            -Ccmake.define.ZARRNATIVE_TESTS=OFF
 
 .PHONY: demo test build deps deps-test cpp-test py-test bench bench-quick clean
 
@@ -23,7 +26,11 @@ demo: deps build
 	$(PYTHON) -m zarrnative.demo
 
 cpp-test:
-	ctest --test-dir $(BUILD) --output-on-failure -j2
+	@cmake -S . -B $(CPP_BUILD) -DCMAKE_BUILD_TYPE=Release -DZARRNATIVE_TESTS=ON -DZARRNATIVE_PYTHON=OFF \
+	       > /dev/null
+	@cmake --build $(CPP_BUILD) --parallel 2 > $(CPP_BUILD)/build.log 2>&1 \
+	  || { tail -n 60 $(CPP_BUILD)/build.log; exit 1; }
+	ctest --test-dir $(CPP_BUILD) --output-on-failure -j2
 
 py-test:
 	$(PYTHON) -m pytest -q tests

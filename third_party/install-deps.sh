@@ -35,9 +35,17 @@ fi
 
 # Python build tools (pinned: the build is checked with these versions).
 want=("packaging" "nanobind==3.1.0" "scikit-build-core==1.1.2" "numpy>=1.26" "cmake>=3.26" "ninja")
+# "test" and "bench" add the extras of the same name from pyproject.toml (one list).
 case "${1:-}" in
-  test)  want+=("pytest>=8" "zarr==3.1.6" "numcodecs==0.16.*" "tensorstore==0.1.86" "crc32c" "torch==2.13.0") ;;
-  bench) want+=("zarr==3.1.6" "numcodecs==0.16.*" "tensorstore==0.1.86" "zarrs==0.2.3") ;;
+  test|bench)
+    mapfile -t extra < <($PY - "$(dirname "$0")/../pyproject.toml" "$1" <<'PYEOF'
+import sys, tomllib
+with open(sys.argv[1], "rb") as f:
+    print("\n".join(tomllib.load(f)["project"]["optional-dependencies"][sys.argv[2]]))
+PYEOF
+)
+    [ "${#extra[@]}" -gt 0 ] || { echo "install-deps: no '$1' extra in pyproject.toml" >&2; exit 1; }
+    want+=("${extra[@]}") ;;
 esac
 if ! $PY - "${want[@]}" <<'PYEOF' 2>/dev/null
 import sys

@@ -249,7 +249,8 @@ class Array:
 
     def get_block_selection(self, selection, *, out=None, fields=None):
         _no_fields(fields)
-        return self._read_orthogonal(_indexing.blocks(selection, self._shape, self.chunks), out)
+        # blocks of the chunk grid: shards for a sharded array, as zarr-python counts them
+        return self._read_orthogonal(_indexing.blocks(selection, self._shape, self._grid_chunks), out)
 
     def _read_points(self, pts: _indexing.Points, out=None):
         result = self._result(self._native.read_points(pts.coords))
@@ -360,7 +361,7 @@ class Array:
 
     def set_block_selection(self, selection, value, *, fields=None):
         _no_fields(fields)
-        self._write_orthogonal(_indexing.blocks(selection, self._shape, self.chunks), value)
+        self._write_orthogonal(_indexing.blocks(selection, self._shape, self._grid_chunks), value)
 
     def _write_points(self, pts: _indexing.Points, value) -> None:
         self._check_writable()

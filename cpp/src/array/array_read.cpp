@@ -16,6 +16,13 @@ NDArray subview(const NDArray& a, const Shape& start, const Shape& shape) {
   return NDArray(a.buffer(), a.dtype(), shape, a.strides(), off, a.readonly());
 }
 
+// String and bytes items copied out of a temporary chunk point into the
+// chunk's heaps: `dst` keeps them alive once the chunk is gone.
+void keep_heaps(const NDArray& chunk, const NDArray& dst) {
+  if (!chunk.dtype().is_vlen()) return;
+  for (auto& heap : chunk.buffer()->attachments()) dst.buffer()->attach(heap);
+}
+
 void check_destination(const NDArray& out, const metadata::ArrayMetadata& m, const Shape& shape, const char* what) {
   check(host_accessible(out.kind()), ErrorCode::kInvalidArgument, std::string(what) + ": host memory is needed");
   check(out.shape() == shape, ErrorCode::kInvalidArgument,
@@ -121,6 +128,7 @@ void Array::read_task(const ChunkTask& task, NDArray& out, const ArrayOptions& o
       local.dims[d] = &shifted[d];
     }
     copy_task(local, box, out, /*to_selection=*/true);
+    keep_heaps(box, out);
     return;
   }
 
@@ -130,6 +138,13 @@ void Array::read_task(const ChunkTask& task, NDArray& out, const ArrayOptions& o
     return;
   }
   auto bytes = store_->get(key);
+  if (!bytes && out.dtype().is_vlen()) {  // the fill value is the string's bytes, not an element
+    NDArray chunk = NDArray::empty(out.dtype(), cs);
+    codec::fill_chunk(chunk, pipeline_->spec());
+    copy_task(task, chunk, out, /*to_selection=*/true);
+    keep_heaps(chunk, out);
+    return;
+  }
   if (!bytes) {
     const auto& fill = pipeline_->spec().fill_value;
     uint8_t element[16] = {};
@@ -144,6 +159,7 @@ void Array::read_task(const ChunkTask& task, NDArray& out, const ArrayOptions& o
   NDArray chunk = NDArray::empty(out.dtype(), cs);
   pipeline_->decode(bytes->view(), chunk, options.codec);
   copy_task(task, chunk, out, /*to_selection=*/true);
+  keep_heaps(chunk, out);
 }
 
 void Array::read(const OrthogonalSelection& sel, NDArray& out, const ArrayOptions& options) const {
@@ -171,6 +187,7 @@ void Array::read_points(const std::vector<std::vector<int64_t>>& points, NDArray
                 std::memcpy(static_cast<char*>(out.data()) + g.out[k] * out.strides()[0],
                             static_cast<const char*>(chunk.buffer()->data()) + off, static_cast<size_t>(isz));
               }
+              keep_heaps(chunk, out);
             });
 }
 

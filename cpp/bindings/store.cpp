@@ -15,6 +15,7 @@
 #include "zarrnative/common/error.h"
 #include "zarrnative/store/filesystem_store.h"
 #include "zarrnative/store/memory_store.h"
+#include "zarrnative/store/prefetch_store.h"
 
 using namespace nb::literals;
 
@@ -69,6 +70,116 @@ ByteRange to_range(const nb::tuple& t) {
   uint64_t length = t[1].is_none() ? std::numeric_limits<uint64_t>::max() : non_negative(t[1], "length");
   return ByteRange::at(non_negative(t[0], "offset"), length);
 }
+
+nb::object from_range(const ByteRange& r) {
+  if (r.suffix) return nb::make_tuple("suffix", r.length);
+  if (r.length == std::numeric_limits<uint64_t>::max()) return nb::make_tuple(r.offset, nb::none());
+  return nb::make_tuple(r.offset, r.length);
+}
+
+std::optional<ByteBuffer> owned(nb::handle value) {
+  if (value.is_none()) return std::nullopt;
+  HeldBytes held(value);
+  return ByteBuffer(held.view());  // copy: the cache outlives the Python object's buffer export
+}
+
+// A Store over a Python object (zarrnative.storage's Python stores): each
+// call takes the GIL and calls one of the object's `_core_*` methods. This is
+// the slow path, for metadata and listing; chunk reads and writes reach such
+// stores in batches through a PrefetchStore instead (see prefetch_store.h).
+// A Python exception becomes Error(kIoError) naming the store, the call and
+// the key; keys are validated and read-only is enforced here, before Python.
+class PythonStore final : public Store {
+ public:
+  explicit PythonStore(nb::handle obj)
+      : owner_(keep_alive(obj)), obj_(obj), read_only_(nb::cast<bool>(obj.attr("read_only"))),
+        describe_(nb::cast<std::string>(nb::str(obj))) {}
+
+  bool read_only() const override { return read_only_; }
+  std::string describe() const override { return describe_; }
+  nb::handle object() const { return obj_; }
+
+  std::optional<ByteBuffer> get(std::string_view key) override {
+    store::validate_key(key);
+    return call("get", key, [&] { return owned(obj_.attr("_core_get")(key)); });
+  }
+  std::vector<std::optional<ByteBuffer>> get_ranges(std::string_view key,
+                                                    std::span<const ByteRange> ranges) override {
+    store::validate_key(key);
+    return call("get_ranges", key, [&] {
+      nb::list rs;
+      for (const auto& r : ranges) rs.append(from_range(r));
+      nb::object got = obj_.attr("_core_get_ranges")(key, rs);
+      std::vector<std::optional<ByteBuffer>> out;
+      for (nb::handle v : got) out.push_back(owned(v));
+      check(out.size() == ranges.size(), ErrorCode::kInternal, "_core_get_ranges returned a wrong count");
+      return out;
+    });
+  }
+  std::optional<uint64_t> size(std::string_view key) override {
+    store::validate_key(key);
+    return call("size", key, [&] {
+      nb::object got = obj_.attr("_core_size")(key);
+      return got.is_none() ? std::nullopt : std::optional<uint64_t>(nb::cast<uint64_t>(got));
+    });
+  }
+  bool exists(std::string_view key) override { return size(key).has_value(); }
+  void set(std::string_view key, ByteView value) override {
+    store::validate_key(key);
+    if (read_only_) store::throw_read_only(*this);
+    call("set", key, [&] {
+      obj_.attr("_core_set")(key, nb::bytes(value.data(), value.size()));
+      return 0;
+    });
+  }
+  bool erase(std::string_view key) override {
+    store::validate_key(key);
+    if (read_only_) store::throw_read_only(*this);
+    return call("erase", key, [&] { return nb::cast<bool>(obj_.attr("_core_erase")(key)); });
+  }
+  void erase_prefix(std::string_view prefix) override {
+    std::string_view p = store::validate_prefix(prefix);
+    if (read_only_) store::throw_read_only(*this);
+    call("erase_prefix", p, [&] {
+      obj_.attr("_core_erase_prefix")(p);
+      return 0;
+    });
+  }
+  std::vector<std::string> list() override {
+    return call("list", "", [&] { return nb::cast<std::vector<std::string>>(obj_.attr("_core_list")()); });
+  }
+  std::vector<std::string> list_prefix(std::string_view prefix) override {
+    return call("list_prefix", prefix,
+                [&] { return nb::cast<std::vector<std::string>>(obj_.attr("_core_list_prefix")(prefix)); });
+  }
+  std::vector<std::string> list_dir(std::string_view prefix) override {
+    std::string_view p = store::validate_prefix(prefix);
+    return call("list_dir", p,
+                [&] { return nb::cast<std::vector<std::string>>(obj_.attr("_core_list_dir")(p)); });
+  }
+
+ private:
+  template <typename Fn>
+  auto call(const char* what, std::string_view key, const Fn& fn) -> decltype(fn()) {
+    nb::gil_scoped_acquire gil;
+    try {
+      return fn();
+    } catch (nb::python_error& e) {
+      std::string type = nb::cast<std::string>(nb::str(e.type().attr("__name__")));
+      std::string message = nb::cast<std::string>(nb::str(e.value()));
+      throw Error(ErrorCode::kIoError, describe_ + ": " + what + " '" + std::string(key) + "' failed: " + type +
+                                           (message.empty() ? "" : ": " + message));
+    } catch (const nb::cast_error&) {
+      throw Error(ErrorCode::kIoError, describe_ + ": " + what + " '" + std::string(key) +
+                                           "': the Python store returned a value of the wrong type");
+    }
+  }
+
+  std::shared_ptr<void> owner_;  // keeps obj_ alive; released with the GIL
+  nb::handle obj_;
+  bool read_only_;
+  std::string describe_;
+};
 
 }  // namespace
 
@@ -196,6 +307,56 @@ void init_store(nb::module_& m) {
 
   nb::class_<store::MemoryStore, Store>(m, "MemoryStore", "A thread-safe store in memory.")
       .def(nb::init<bool>(), "read_only"_a = false);
+
+  nb::class_<PythonStore, Store>(m, "PythonStore",
+                                 "A native store over a Python store object: each call takes the GIL and calls "
+                                 "its _core_get / _core_get_ranges / _core_size / _core_set / _core_erase / "
+                                 "_core_erase_prefix / _core_list / _core_list_prefix / _core_list_dir. The slow "
+                                 "path (metadata, listing); chunks go through PrefetchStore in batches.")
+      .def("__init__", [](PythonStore* self, nb::handle obj) { new (self) PythonStore(obj); }, "store"_a)
+      .def_prop_ro("store", [](const PythonStore& s) { return nb::borrow(s.object()); });
+
+  nb::class_<store::PrefetchStore, Store>(
+      m, "PrefetchStore",
+      "Answers reads from bytes fetched beforehand in batches (fill), falling back to `backing` (counted in "
+      "misses); stages writes for take_writes().")
+      .def(nb::init<std::shared_ptr<Store>, bool>(), "backing"_a, "stage_writes"_a = true)
+      .def("fill",
+           [](store::PrefetchStore& s, nb::handle items) {
+             // Each item: (key, None, value or None) for a whole object, or (key, ranges, [part or None, ...]).
+             for (nb::handle item : items) {
+               nb::tuple t = nb::cast<nb::tuple>(item);
+               check(t.size() == 3, ErrorCode::kInvalidArgument, "fill: each item is (key, ranges, value)");
+               std::string key = nb::cast<std::string>(t[0]);
+               if (t[1].is_none()) {
+                 s.put(key, owned(t[2]));
+                 continue;
+               }
+               std::vector<ByteRange> rs;
+               for (nb::handle r : t[1]) rs.push_back(to_range(nb::cast<nb::tuple>(r)));
+               std::vector<std::optional<ByteBuffer>> parts;
+               for (nb::handle v : t[2]) parts.push_back(owned(v));
+               s.put_ranges(key, rs, std::move(parts));
+             }
+           },
+           "items"_a,
+           "Adds fetched results: (key, None, bytes or None) for whole objects, (key, ranges, parts) for byte "
+           "ranges (ranges as get_ranges takes them; all parts None: the key is missing).")
+      .def("put_size", &store::PrefetchStore::put_size, "key"_a, "size"_a, "The object's size, where known.")
+      .def("has", &store::PrefetchStore::has, "key"_a)
+      .def("take_writes",
+           [](store::PrefetchStore& s) {
+             auto writes = s.take_writes();
+             nb::list out;
+             for (auto& [k, v] : writes) {
+               out.append(nb::make_tuple(k, v ? nb::object(nb::bytes(v->data(), v->size())) : nb::none()));
+             }
+             return out;
+           },
+           "The staged writes as [(key, bytes or None for a delete)], in key order; forgets them.")
+      .def_prop_ro("misses", &store::PrefetchStore::misses,
+                   "Reads the cache could not answer (sent to the backing store one by one).")
+      .def_prop_ro("backing", &store::PrefetchStore::backing);
 }
 
 }  // namespace zarrnative::bindings

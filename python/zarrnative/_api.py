@@ -76,7 +76,7 @@ def open_group(store: Any = None, *, mode: str = "a", cache_attrs: bool | None =
     True requires it."""
     zarr_format = _zarr_format(zarr_version, zarr_format)
     _ignored(cache_attrs=cache_attrs, synchronizer=synchronizer, meta_array=meta_array, chunk_store=chunk_store)
-    store_path = make_store_path(store, path=path, mode=mode)
+    store_path = make_store_path(store, path=path, mode=mode, storage_options=storage_options)
     if mode in _READ_MODES:
         try:
             return Group.open(store_path, zarr_format=zarr_format, use_consolidated=use_consolidated)
@@ -98,7 +98,7 @@ def open_consolidated(*args: Any, use_consolidated: bool = True, **kwargs: Any) 
 
 def create_group(store: Any, *, path: str | None = None, zarr_format: int | None = None, overwrite: bool = False,
                  attributes: dict | None = None, storage_options: dict | None = None) -> Group:
-    store_path = make_store_path(store, path=path, mode="a")
+    store_path = make_store_path(store, path=path, mode="a", storage_options=storage_options)
     return Group.from_store(store_path, zarr_format=zarr_format or default_zarr_format(), overwrite=overwrite,
                             attributes=attributes)
 
@@ -122,7 +122,7 @@ def open(store: Any = None, *, mode: str | None = None, zarr_version: int | None
     zarr_format = _zarr_format(zarr_version, zarr_format)
     if mode is None:
         mode = _default_mode(store)
-    store_path = make_store_path(store, path=path, mode=mode)
+    store_path = make_store_path(store, path=path, mode=mode, storage_options=storage_options)
     if "shape" not in kwargs and mode in ("a", "r", "r+", "w"):
         node = h.read_node(store_path.store, store_path.path, zarr_format)
         if node is not None and not node.is_group:
@@ -270,7 +270,7 @@ def save_array(store: Any, arr: Any, *, zarr_version: int | None = None, zarr_fo
     if not (hasattr(arr, "shape") and hasattr(arr, "dtype") and hasattr(arr, "__array__")):
         raise TypeError("arr argument must be numpy or other NDArrayLike array")
     mode = kwargs.pop("mode", "a")
-    store_path = make_store_path(store, path=path, mode=mode)
+    store_path = make_store_path(store, path=path, mode=mode, storage_options=storage_options)
     overwrite = kwargs.pop("overwrite", None) or mode == "w"
     new = create(shape=arr.shape, dtype=arr.dtype, chunks=getattr(arr, "chunks", None), store=store_path,
                  zarr_format=zarr_format, overwrite=overwrite, **kwargs)
@@ -291,7 +291,7 @@ def save_group(store: Any, *args: Any, zarr_version: int | None = None, zarr_for
             raise TypeError(f"Keyword argument '{k}' must be a numpy or other NDArrayLike array")
     if not args and not kwargs:
         raise ValueError("at least one array must be provided")
-    store_path = make_store_path(store, path=path, mode="w")
+    store_path = make_store_path(store, path=path, mode="w", storage_options=storage_options)
     for i, a in enumerate(args):
         save_array(store_path, a, zarr_format=zarr_format, path=f"arr_{i}")
     for k, a in kwargs.items():

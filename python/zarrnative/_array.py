@@ -9,6 +9,7 @@ import numpy as np
 
 from zarrnative import _core, _indexing
 from zarrnative.ndarray import as_array
+from zarrnative.storage import _batch
 
 
 def _is_vlen(typestr: str) -> bool:
@@ -229,15 +230,25 @@ class Array:
             target = as_array(out)
             if tuple(target.shape) != sel.out_shape:
                 target = as_array(np.asarray(out).reshape(sel.out_shape))
-            self._native.read(sel.dims, target, self._validate)
+            self._core_read(sel.dims, target)
             return out
-        result = self._result(self._native.read(sel.dims))
+        result = self._result(self._core_read(sel.dims))
         result = result.reshape(sel.result_shape)
         return result[()] if result.ndim == 0 else result
 
     @property
     def _validate(self) -> bool:
         return True
+
+    @property
+    def _batched(self) -> bool:
+        """The store is written in Python: chunks go through it in batches (storage/_batch.py)."""
+        return _batch.is_batched(self.store)
+
+    def _core_read(self, dims, out=None):
+        if self._batched:
+            return _batch.read(self._native, self.store, dims, out, self._validate)
+        return self._native.read(dims, out, self._validate)
 
     def get_basic_selection(self, selection=Ellipsis, *, out=None, fields=None):
         _no_fields(fields)
@@ -253,7 +264,8 @@ class Array:
         return self._read_orthogonal(_indexing.blocks(selection, self._shape, self._grid_chunks), out)
 
     def _read_points(self, pts: _indexing.Points, out=None):
-        result = self._result(self._native.read_points(pts.coords))
+        result = self._result(_batch.read_points(self._native, self.store, pts.coords) if self._batched
+                              else self._native.read_points(pts.coords))
         result = result.reshape(pts.result_shape)
         if out is not None:
             np.copyto(np.asarray(out), result)
@@ -289,12 +301,12 @@ class Array:
     @property
     def vindex(self) -> _Indexer:
         def get(sel):
-            if np.asarray(sel).dtype == bool and not isinstance(sel, tuple):
+            if not isinstance(sel, tuple) and np.asarray(sel).dtype == bool:
                 return self.get_mask_selection(sel)
             return self.get_coordinate_selection(sel)
 
         def set_(sel, value):
-            if np.asarray(sel).dtype == bool and not isinstance(sel, tuple):
+            if not isinstance(sel, tuple) and np.asarray(sel).dtype == bool:
                 return self.set_mask_selection(sel, value)
             return self.set_coordinate_selection(sel, value)
 
@@ -348,8 +360,11 @@ class Array:
         if not _is_vlen(self._typestr):
             value = np.broadcast_to(value, sel.result_shape).reshape(sel.out_shape) \
                 if np.ndim(value) else value
-        self._native.write(sel.dims, self._values(value, sel.out_shape),
-                           bool(self._config["write_empty_chunks"]))
+        values, empty = self._values(value, sel.out_shape), bool(self._config["write_empty_chunks"])
+        if self._batched:
+            _batch.write(self._native, self.store, sel.dims, values, empty)
+        else:
+            self._native.write(sel.dims, values, empty)
 
     def set_basic_selection(self, selection, value, *, fields=None):
         _no_fields(fields)
@@ -367,8 +382,11 @@ class Array:
         self._check_writable()
         v = np.broadcast_to(np.asarray(value, dtype=self.dtype if not _is_vlen(self._typestr) else object),
                             pts.result_shape).reshape(-1)
-        self._native.write_points(pts.coords, self._values(np.ascontiguousarray(v), (v.size,)),
-                                  bool(self._config["write_empty_chunks"]))
+        values, empty = self._values(np.ascontiguousarray(v), (v.size,)), bool(self._config["write_empty_chunks"])
+        if self._batched:
+            _batch.write_points(self._native, self.store, pts.coords, values, empty)
+        else:
+            self._native.write_points(pts.coords, values, empty)
 
     def set_coordinate_selection(self, selection, value, *, fields=None):
         _no_fields(fields)

@@ -333,6 +333,13 @@ def native_store(store_path: StorePath) -> _core.Store:
     return native
 
 
+def _open_native(store_path: StorePath, zarr_format: int | None) -> _core.Array:
+    from zarrnative.storage import _batch
+    if _batch.is_batched(store_path.store):  # one concurrent fetch of the candidate documents
+        return _batch.open_array(store_path.store, store_path.path, zarr_format)
+    return _core.Array.open(native_store(store_path), store_path.path, zarr_format)
+
+
 def _warn_order_v3() -> None:
     warnings.warn("The 'order' keyword argument has no effect for Zarr format 3 arrays (memory order is a "
                   "runtime setting there). To control the memory order of a Zarr format 3 array, use the "
@@ -456,7 +463,7 @@ def create_array(store: Any = None, *, name: str | None = None, shape: Any = Non
     if dtype is None:
         raise ValueError("The data parameter was set to None, but dtype was not specified. "
                          "Either provide an array-like value for data, or specify dtype.")
-    store_path = make_store_path(store, path=name, mode="a")
+    store_path = make_store_path(store, path=name, mode="a", storage_options=storage_options)
     return _init_array(store_path, shape=shape, dtype=dtype, chunks=chunks, shards=shards, filters=filters,
                        compressors=compressors, serializer=serializer, fill_value=fill_value, order=order,
                        zarr_format=zarr_format, attributes=attributes, chunk_key_encoding=chunk_key_encoding,
@@ -525,7 +532,7 @@ def from_array(store: Any = None, *, data: Any, write_data: bool = True, name: s
             data = np.asarray(data)
     if fill_value is None:
         fill_value = DEFAULT_FILL_VALUE
-    store_path = make_store_path(store, path=name, mode="a")
+    store_path = make_store_path(store, path=name, mode="a", storage_options=storage_options)
     result = _init_array(store_path, shape=data.shape, dtype=data.dtype, chunks=chunks, shards=shards,
                          filters=filters, compressors=compressors, serializer=serializer, fill_value=fill_value,
                          order=order, zarr_format=zarr_format, attributes=attributes,
@@ -577,7 +584,7 @@ def create(shape: Any, *, chunks: Any = None, dtype: Any = None, compressor: Any
     if chunks is not None and chunk_shape is not None:
         raise ValueError("Only one of chunk_shape or chunks can be provided.")
     dtype = np.float64 if dtype is None else dtype
-    store_path = make_store_path(store, path=path, mode=mode)
+    store_path = make_store_path(store, path=path, mode=mode, storage_options=storage_options)
     zdtype = parse_dtype(dtype)
     shape = _shape(shape)
     chunk_grid = normalize_chunks(chunks if chunks else chunk_shape, shape, max(zdtype.itemsize_for_chunks, 1))
@@ -636,13 +643,13 @@ def open_array(store: Any = None, *, zarr_version: int | None = None, zarr_forma
     FileNotFoundError). Other ``kwargs`` go to :func:`create`.
     """
     mode = kwargs.pop("mode", None)
-    store_path = make_store_path(store, path=path, mode=mode)
+    store_path = make_store_path(store, path=path, mode=mode, storage_options=storage_options)
     zarr_format = _zarr_format(zarr_version, zarr_format)
     config = kwargs.get("config")
     if "write_empty_chunks" in kwargs and kwargs["write_empty_chunks"] is not None:
         config = _config(config, write_empty_chunks=kwargs["write_empty_chunks"])
     try:
-        native = _core.Array.open(native_store(store_path), store_path.path, zarr_format)
+        native = _open_native(store_path, zarr_format)
     except FileNotFoundError as err:
         node = read_node(store_path.store, store_path.path, zarr_format)
         if node is not None and node.is_group and node.zarr_format == 3:

@@ -30,6 +30,7 @@ from zarrnative._core import (
     NodeTypeValidationError,
     UnknownCodecError,
 )
+from zarrnative.storage._base import StoreError  # a failed store request (network, server, timeout): an OSError
 
 
 class ContainsArrayAndGroupError(BaseZarrError):
@@ -90,6 +91,7 @@ __all__ = [
     "NegativeStepError",
     "NodeNotFoundError",
     "NodeTypeValidationError",
+    "StoreError",
     "UnknownCodecError",
     "UnstableSpecificationWarning",
     "VindexInvalidSelectionError",

@@ -98,19 +98,9 @@ void Array::read_task(const ChunkTask& task, NDArray& out, const ArrayOptions& o
 
   if (sharding_) {
     // Only the bounding box of the needed elements is read from the shard.
-    Shape lo(n), hi(n);
-    for (int d = 0; d < n; ++d) {
-      const DimPart& p = *task.dims[d];
-      if (p.is_run) {
-        lo[d] = p.local_start;
-        hi[d] = p.local_start + (p.count - 1) * p.local_step + 1;
-      } else {
-        lo[d] = *std::min_element(p.local.begin(), p.local.end());
-        hi[d] = *std::max_element(p.local.begin(), p.local.end()) + 1;
-      }
-    }
+    codec::ShardRegion region = shard_region(task);
+    const Shape& lo = region.start;
     auto reader = store_->range_reader(key);
-    codec::ShardRegion region{lo, hi};
     if (task.covers_chunk) {  // the region is exactly the selected block of `out`
       NDArray target = subview(out, out_start, counts);
       codec::read_shard_region(*sharding_, *reader, region, target, options.codec, options.shard);

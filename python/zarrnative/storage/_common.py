@@ -263,11 +263,20 @@ class StorePath:
 _MODES = ("r", "r+", "a", "w", "w-")
 
 
-def make_store_path(store_like: Any, path: str | None = "", mode: str | None = None) -> StorePath:
+def _is_fsspec_uri(uri: str) -> bool:
+    """zarr-python's test: "s3://bucket", "file:///x", "simplecache::s3://..." (not "local://")."""
+    return "://" in uri or ("::" in uri and "local://" not in uri)
+
+
+def make_store_path(store_like: Any, path: str | None = "", mode: str | None = None,
+                    storage_options: dict | None = None) -> StorePath:
     """A StorePath from what zarr-python calls a StoreLike.
 
-    - a ``str`` or ``pathlib.Path``: a LocalStore at that directory (read-only
-      for mode ``'r'``)
+    - a URL ``str`` (``"s3://bucket/x.zarr"``, anything with ``://``): an
+      FsspecStore, built with ``storage_options`` (read-only for mode ``'r'``)
+    - another ``str`` or a ``pathlib.Path``: a LocalStore at that directory
+      (read-only for mode ``'r'``)
+    - an fsspec ``FSMap``: an FsspecStore over it
     - ``None``: a new MemoryStore; a ``dict``: a MemoryStore filled from it
     - a store: that store; a StorePath: it, joined with ``path``
 
@@ -281,9 +290,19 @@ def make_store_path(store_like: Any, path: str | None = "", mode: str | None = N
 
     if mode is not None and mode not in _MODES:
         raise ValueError(f"invalid mode {mode!r}, expected one of {_MODES}")
+    is_url = isinstance(store_like, str) and _is_fsspec_uri(store_like)
+    if storage_options is not None and not is_url:
+        raise TypeError("'storage_options' was provided but unused. 'storage_options' is only used when the "
+                        "store is passed as an FSSpec URI string.")
     if isinstance(store_like, StorePath):
         return store_like / normalize_path(path)
-    if isinstance(store_like, (str, Path)):
+    if is_url:
+        from zarrnative.storage._fsspec import FsspecStore
+        store = FsspecStore.from_url(store_like, storage_options=storage_options, read_only=mode == "r")
+    elif type(store_like).__name__ == "FSMap" and hasattr(store_like, "fs"):
+        from zarrnative.storage._fsspec import FsspecStore
+        store = FsspecStore.from_mapper(store_like, read_only=mode == "r")
+    elif isinstance(store_like, (str, Path)):
         store = LocalStore(store_like, read_only=mode == "r")
     elif store_like is None:
         store = MemoryStore()

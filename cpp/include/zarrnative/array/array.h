@@ -31,11 +31,19 @@
 #include "zarrnative/codec/pipeline.h"
 #include "zarrnative/codec/sharding.h"
 #include "zarrnative/metadata/array_metadata.h"
+#include "zarrnative/store/prefetch_store.h"
 #include "zarrnative/store/store.h"
 
 namespace zarrnative::array {
 
 using json = nlohmann::json;
+
+// One store read that a batched read needs: the whole object (`ranges`
+// empty) or byte ranges of it.
+struct StoreRequest {
+  std::string key;
+  std::vector<codec::ByteRange> ranges;
+};
 
 struct ArrayOptions {
   bool write_empty_chunks = false;
@@ -78,6 +86,24 @@ class Array {
   void write_points(const std::vector<std::vector<int64_t>>& points, const NDArray& value,
                     const ArrayOptions& options = {});
 
+  // --- batched I/O for stores that fetch many keys at once (store/prefetch_store.h)
+  // The same array (metadata, codecs) over another store: a per-call
+  // PrefetchStore. Cheap: nothing is read or parsed.
+  std::shared_ptr<Array> with_store(std::shared_ptr<store::Store> store) const;
+  // The store reads that read() / read_points() / write() / write_points()
+  // of this selection will make and that `cache` cannot answer yet, in chunk
+  // order. A shard needed only in part takes two rounds: first its index
+  // (one range), then the coalesced ranges of the inner chunks it needs; a
+  // shard needed whole (or read for a read-merge-write) is one whole-object
+  // read. Throws as the read would for a corrupt shard index.
+  std::vector<StoreRequest> plan_read(const OrthogonalSelection& sel, const store::PrefetchStore& cache,
+                                      const ArrayOptions& options = {}) const;
+  std::vector<StoreRequest> plan_read_points(const std::vector<std::vector<int64_t>>& points,
+                                             const store::PrefetchStore& cache) const;
+  std::vector<StoreRequest> plan_write(const OrthogonalSelection& sel, const store::PrefetchStore& cache) const;
+  std::vector<StoreRequest> plan_write_points(const std::vector<std::vector<int64_t>>& points,
+                                              const store::PrefetchStore& cache) const;
+
   // New shape: chunks wholly outside it are erased; metadata rewritten.
   void resize(const Shape& new_shape);
   void set_attributes(const json& attributes);
@@ -89,9 +115,16 @@ class Array {
 
  private:
   Array(std::shared_ptr<store::Store> store, std::string path, metadata::ArrayMetadata meta);
+  Array(const Array& other, std::shared_ptr<store::Store> store);  // with_store()
   void write_metadata();
   const codec::ShardingCodec* sharding() const { return sharding_; }
   void read_task(const ChunkTask& task, NDArray& out, const ArrayOptions& options) const;
+  // The box of a shard that a read task needs (the bounding box of its elements).
+  codec::ShardRegion shard_region(const ChunkTask& task) const;
+  // Adds the requests that reading `region` of chunk `coords` (nullptr: the
+  // whole chunk) needs and `cache` lacks.
+  void plan_chunk(const Shape& coords, const codec::ShardRegion* region, const store::PrefetchStore& cache,
+                  const ArrayOptions& options, std::vector<StoreRequest>& out) const;
   void write_task(const ChunkTask& task, const NDArray& value, const ArrayOptions& options);
   // Decodes chunk `coords` (or its region, for shards) into `chunk`, or
   // fills it; returns false when the chunk is missing.

@@ -113,8 +113,9 @@ class Store {
   // --- adapters --------------------------------------------------------------
   // A reader of one object's byte ranges for sharding's partial reads:
   // size() asks this store (once), read() calls get_ranges(). The store must
-  // outlive the reader.
-  std::unique_ptr<codec::ByteRangeReader> range_reader(std::string key);
+  // outlive the reader. (PrefetchStore's reader reports only the size it
+  // knows, so that planning and reading agree on where an index lies.)
+  virtual std::unique_ptr<codec::ByteRangeReader> range_reader(std::string key);
 };
 
 // Throws the read-only error (above), naming the store.

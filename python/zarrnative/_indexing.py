@@ -134,7 +134,12 @@ def blocks(selection: Any, shape: tuple[int, ...], chunks: tuple[int, ...]) -> O
         elif isinstance(s, slice):
             if s.step not in (None, 1):
                 raise IndexError("block selection only supports slices with step 1")
-            b0, b1, _ = s.indices(nblocks)
+            # as zarr-python: a first block outside the grid is out of range (an empty
+            # array has no blocks); the stop is clamped
+            b0 = 0 if s.start is None else int(s.start) + (nblocks if s.start < 0 else 0)
+            if not 0 <= b0 < nblocks:
+                raise IndexError(f"block index {s.start} is out of bounds for axis {d} with {nblocks} blocks")
+            _, b1, _ = s.indices(nblocks)
             start, stop = b0 * c, min(max(b1, b0) * c, extent)
         else:
             raise IndexError(f"unsupported block selection item on axis {d}: {s!r}")

@@ -92,8 +92,22 @@ std::optional<ByteBuffer> owned(nb::handle value) {
 class PythonStore final : public Store {
  public:
   explicit PythonStore(nb::handle obj)
-      : owner_(keep_alive(obj)), obj_(obj), read_only_(nb::cast<bool>(obj.attr("read_only"))),
+      : obj_(nb::borrow(obj)), read_only_(nb::cast<bool>(obj.attr("read_only"))),
         describe_(nb::cast<std::string>(nb::str(obj))) {}
+  ~PythonStore() override {
+    // The GIL is held when Python frees the array that holds this store, also while the
+    // interpreter shuts down (when Py_IsInitialized() is already false): release then.
+    if (PyGILState_Check()) {
+      obj_.reset();
+    } else if (Py_IsInitialized()) {
+      nb::gil_scoped_acquire gil;
+      obj_.reset();
+    } else {
+      obj_.release();  // the interpreter is gone: nothing left to release
+    }
+  }
+  PythonStore(const PythonStore&) = delete;
+  PythonStore& operator=(const PythonStore&) = delete;
 
   bool read_only() const override { return read_only_; }
   std::string describe() const override { return describe_; }
@@ -137,6 +151,17 @@ class PythonStore final : public Store {
     if (read_only_) store::throw_read_only(*this);
     return call("erase", key, [&] { return nb::cast<bool>(obj_.attr("_core_erase")(key)); });
   }
+  void erase_many(std::span<const std::string> keys) override {
+    for (const auto& k : keys) store::validate_key(k);
+    if (read_only_) store::throw_read_only(*this);
+    if (keys.empty()) return;
+    call("erase_many", keys.front(), [&] {
+      nb::list ks;
+      for (const auto& k : keys) ks.append(nb::str(k.data(), k.size()));
+      obj_.attr("_core_erase_many")(ks);
+      return 0;
+    });
+  }
   void erase_prefix(std::string_view prefix) override {
     std::string_view p = store::validate_prefix(prefix);
     if (read_only_) store::throw_read_only(*this);
@@ -175,8 +200,7 @@ class PythonStore final : public Store {
     }
   }
 
-  std::shared_ptr<void> owner_;  // keeps obj_ alive; released with the GIL
-  nb::handle obj_;
+  nb::object obj_;
   bool read_only_;
   std::string describe_;
 };
@@ -311,7 +335,7 @@ void init_store(nb::module_& m) {
   nb::class_<PythonStore, Store>(m, "PythonStore",
                                  "A native store over a Python store object: each call takes the GIL and calls "
                                  "its _core_get / _core_get_ranges / _core_size / _core_set / _core_erase / "
-                                 "_core_erase_prefix / _core_list / _core_list_prefix / _core_list_dir. The slow "
+                                 "_core_erase_many / _core_erase_prefix / _core_list / _core_list_prefix / _core_list_dir. The slow "
                                  "path (metadata, listing); chunks go through PrefetchStore in batches.")
       .def("__init__", [](PythonStore* self, nb::handle obj) { new (self) PythonStore(obj); }, "store"_a)
       .def_prop_ro("store", [](const PythonStore& s) { return nb::borrow(s.object()); });

@@ -266,6 +266,9 @@ class PythonStore:
         sync(self._delete(key))
         return True
 
+    def _core_erase_many(self, keys: list[str]) -> None:
+        self.apply_writes_sync([(k, None) for k in keys])  # one concurrent batch (a shrinking resize)
+
     def _core_erase_prefix(self, prefix: str) -> None:
         sync(self._delete_dir(prefix))
 

@@ -381,3 +381,28 @@ def test_same_as_zarr_python(data, layout):
     a[sel] = v
     z[sel] = v
     check(a[...], np.asarray(z[...]))
+
+
+def test_result_kinds_match_zarr_python():
+    """One element: a numpy scalar from basic selections, a 0-d array from
+    orthogonal ones (``z[1, 2]`` included), a 1-element array from scalar
+    coordinates, as zarr-python returns them."""
+    zarr = pytest.importorskip("zarr")
+    data = np.arange(20, dtype="i4").reshape(4, 5)
+    arrays = []
+    for lib in (zarrnative, zarr):
+        z = lib.create_array({}, shape=data.shape, chunks=(2, 2), dtype=data.dtype)
+        z[...] = data
+        arrays.append(z)
+    picks = [
+        lambda z: z[1, 2], lambda z: z[np.int64(1), 2], lambda z: z[1], lambda z: z[..., 2], lambda z: z[1, ...],
+        lambda z: z[(1,)], lambda z: z[1:2, 2], lambda z: z.get_basic_selection((1, 2)),
+        lambda z: z.oindex[1, 2], lambda z: z.get_orthogonal_selection((1, 2)), lambda z: z.vindex[1, 2],
+        lambda z: z.get_coordinate_selection((1, 2)), lambda z: z.vindex[[1], 2], lambda z: z[[1, 2], 3],
+        lambda z: z.blocks[1, 1],
+    ]
+    for i, pick in enumerate(picks):
+        ours, theirs = pick(arrays[0]), pick(arrays[1])
+        assert type(ours) is type(theirs), (i, ours, theirs)
+        assert np.shape(ours) == np.shape(theirs), (i, ours, theirs)
+        np.testing.assert_array_equal(ours, theirs)

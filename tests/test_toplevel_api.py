@@ -316,6 +316,99 @@ print(root.info)
 print(root.info_complete())
 print(sorted(root.group_keys()), sorted(root['foo'].group_keys()), sorted(root['foo/bar'].array_keys()))
 ''',
+    "arrays": '''
+import numpy as np
+z = zarr.create_array(store='{root}/example-1.zarr', shape=(1000, 1000), chunks=(100, 100), dtype='int32')
+print(z)
+z[:] = 42
+z[0, :] = np.arange(1000)
+z[:, 0] = np.arange(1000)
+print(repr(z[0, 0]), repr(z[-1, -1]), z[0, :5], z[:3, :3])
+z1 = zarr.create_array(store='{root}/example-2.zarr', shape=(1000, 1000), chunks=(100, 100), dtype='int32',
+                       fill_value=0)
+z1[:] = 42
+z1[0, :] = np.arange(1000)
+z1[:, 0] = np.arange(1000)
+z2 = zarr.open_array('{root}/example-2.zarr', mode='r')
+print(np.all(z1[:] == z2[:]))
+zarr.save('{root}/example-3.zarr', np.arange(10))
+print(zarr.load('{root}/example-3.zarr'))
+z = zarr.create_array(store='{root}/example-4.zarr', shape=(1000, 1000), dtype='int32', chunks=(100, 100))
+z[:] = 42
+print(z[0, 0], z[-1, -1])
+z.resize((2000, 1000))
+print(z.shape, z[-1, -1], z[999, 999])
+a = np.arange(1000000, dtype='int32').reshape(1000, 1000)
+z = zarr.create_array(store='{root}/example-5.zarr', shape=a.shape, dtype=a.dtype, chunks=(100, 100))
+z[:] = a
+print(z.shape)
+print(z.append(a))
+print(z.append(np.vstack([a, a]), axis=1))
+print(z.shape, z[1500, 1500], z[-1, -1])
+compressors = zarr.codecs.BloscCodec(cname='zstd', clevel=3, shuffle=zarr.codecs.BloscShuffle.bitshuffle)
+data = np.arange(1000000, dtype='int32').reshape(1000, 1000)
+z = zarr.create_array(store='{root}/example-6.zarr', shape=data.shape, dtype=data.dtype, chunks=(100, 100),
+                      compressors=compressors)
+z[:] = data
+print(z.compressors)
+print(z.info)
+from numcodecs import Blosc
+compressors = Blosc(cname='zstd', clevel=3, shuffle=Blosc.BITSHUFFLE)
+z = zarr.create_array(store='{root}/example-7.zarr', shape=data.shape, dtype=data.dtype, chunks=(100, 100),
+                      compressors=compressors, zarr_format=2)
+z[:] = data
+print(z.info)
+z = zarr.create_array(store='{root}/example-8.zarr', shape=data.shape, dtype=data.dtype, chunks=(100, 100),
+                      compressors=None)
+z[:] = data
+print(z.info_complete())
+data = np.arange(10) ** 2
+z = zarr.create_array(store='{root}/example-9.zarr', shape=data.shape, dtype=data.dtype)
+z[:] = data
+print(z[:], z[0], z[5], z[-1], z[2:5], z[::2])
+print(z.get_coordinate_selection([2, 5]))
+z.set_coordinate_selection([2, 5], [-1, -2])
+print(z[:])
+print(z.vindex[[0, 2]])
+z.vindex[[0, 2]] = [-3, -4]
+print(z[:])
+data = np.arange(15).reshape(3, 5)
+z = zarr.create_array(store='{root}/example-10.zarr', shape=data.shape, dtype=data.dtype)
+z[:] = data
+print(z.get_coordinate_selection(([0, 2], [1, 3])))
+z.set_coordinate_selection(([0, 2], [1, 3]), [-1, -2])
+print(z[:])
+sel = np.zeros_like(data, dtype=bool)
+sel[0, 1] = True
+sel[2, 3] = True
+print(z.get_mask_selection(sel))
+z.set_mask_selection(sel, -1)
+print(z.vindex[sel], z[:])
+z[:] = data
+print(z.get_orthogonal_selection(([0, 2], slice(None))))
+print(z.get_orthogonal_selection((slice(None), [1, 3])))
+print(z.get_orthogonal_selection(([0, 2], [1, 3])))
+z.set_orthogonal_selection(([0, 2], slice(None)), -1)
+print(z[:])
+print(z.oindex[[0, 2], :])
+z.oindex[[0, 2], :] = -2
+print(z.oindex[np.array([True, False, True]), [1, 3]])
+print(z[np.array([True, False, True]), 1:3] if hasattr(z, 'oindex') else None)
+data = np.arange(100).reshape(10, 10)
+z = zarr.create_array(store='{root}/example-11.zarr', shape=data.shape, dtype=data.dtype, chunks=(3, 3))
+z[:] = data
+print(z.get_block_selection(1))
+print(z.get_block_selection((1, 2)))
+print(z.blocks[1])
+print(z.blocks[0, 1:3])
+z.set_block_selection((1, 0), 1)
+z.blocks[0, 1:3] = 2
+print(z[:])
+a = zarr.create_array({{}}, shape=(1000, 1000, 100), shards=(500, 500, 100), chunks=(100, 100, 100), dtype='uint8')
+a[:] = 1
+print(a[99:101, 40:42, :].sum())
+print(a.info_complete())
+''',
     "attributes": '''
 store = zarr.storage.MemoryStore()
 root = zarr.create_group(store=store)

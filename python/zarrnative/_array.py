@@ -216,6 +216,11 @@ class Array:
         from zarrnative._array_meta import array_info
         return array_info(self)
 
+    def info_complete(self):
+        """``info`` plus the bytes stored and the chunks initialised (lists the store)."""
+        from zarrnative._array_meta import array_info
+        return array_info(self, complete=True)
+
     def __repr__(self) -> str:
         return f"<Array {self._store_path!s} shape={self._shape} dtype={self.dtype}>"
 
@@ -225,7 +230,7 @@ class Array:
             return _core.vlen_to_numpy(nd)
         return np.asarray(nd)  # zero-copy: the numpy array keeps the NDArray alive
 
-    def _read_orthogonal(self, sel: _indexing.Orthogonal, out=None) -> Any:
+    def _read_orthogonal(self, sel: _indexing.Orthogonal, out=None, scalar: bool = False) -> Any:
         if out is not None:
             target = as_array(out)
             if tuple(target.shape) != sel.out_shape:
@@ -234,7 +239,8 @@ class Array:
             return out
         result = self._result(self._core_read(sel.dims))
         result = result.reshape(sel.result_shape)
-        return result[()] if result.ndim == 0 else result
+        # basic selections of one element give a numpy scalar; orthogonal ones a 0-d array (zarr-python)
+        return result[()] if scalar and result.ndim == 0 else result
 
     @property
     def _validate(self) -> bool:
@@ -252,7 +258,7 @@ class Array:
 
     def get_basic_selection(self, selection=Ellipsis, *, out=None, fields=None):
         _no_fields(fields)
-        return self._read_orthogonal(_indexing.basic(selection, self._shape), out)
+        return self._read_orthogonal(_indexing.basic(selection, self._shape), out, scalar=True)
 
     def get_orthogonal_selection(self, selection, *, out=None, fields=None):
         _no_fields(fields)
@@ -467,6 +473,9 @@ def _selection_kind(selection, ndim: int) -> str:
     items = selection if isinstance(selection, tuple) else (selection,)
     arrays = [s for s in items if isinstance(s, (list, np.ndarray)) and not isinstance(s, bool)]
     if not arrays:
+        # Python ints and slices only: zarr-python's orthogonal path (one element: a 0-d array)
+        if ndim and len(items) <= ndim and all(isinstance(s, (int, slice)) for s in items):
+            return "orthogonal"
         return "basic"
     if len(items) == ndim and len(arrays) == ndim and ndim > 1 and \
             all(np.asarray(a).dtype.kind in "iu" for a in arrays):

@@ -460,5 +460,7 @@ def array_info(array: Any, complete: bool = False) -> ArrayInfo:
     )
     if complete:
         info.count_bytes_stored = array.nbytes_stored()
-        info.count_chunks_initialized = array.nchunks_initialized
+        # zarr-python counts the shards of a sharded array here ("Shards Initialized")
+        info.count_chunks_initialized = (array._nshards_initialized if array.shards is not None
+                                         else array.nchunks_initialized)
     return info

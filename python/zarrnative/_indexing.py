@@ -168,6 +168,8 @@ def coordinates(selection: Any, shape: tuple[int, ...]) -> Points:
         arrays.append(np.where(a < 0, a + extent, a))
     b = np.broadcast_arrays(*arrays)
     result_shape = b[0].shape if b else ()
+    if b and result_shape == ():
+        result_shape = (1,)  # scalar coordinates select one point: a 1-d result, as zarr-python
     return Points([np.ascontiguousarray(x.reshape(-1)) for x in b], result_shape)
 
 

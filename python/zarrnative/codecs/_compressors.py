@@ -71,9 +71,10 @@ class BloscShuffle(str, Enum):
 @register
 class BloscCodec(Codec):
     """Blosc (the blosc1 format). ``typesize`` and ``shuffle`` left as None
-    are set from the array's data type when the array is created, as
-    zarr-python does: typesize = the item size, shuffle = bitshuffle for
-    one-byte types, else byte shuffle."""
+    are tunable: they read as 1 and bitshuffle until the array is created,
+    when they are set from the data type as zarr-python does (typesize = the
+    item size, shuffle = bitshuffle for one-byte types, else byte shuffle).
+    ``_tunable_attrs`` names the ones still tunable."""
 
     codec_name = "blosc"
     kind = "bytes_to_bytes"
@@ -87,21 +88,29 @@ class BloscCodec(Codec):
             raise ValueError(f"BloscCodec clevel must be an integer from 0 to 9, got {clevel!r}")
         if not isinstance(blocksize, int) or blocksize < 0:
             raise ValueError(f"BloscCodec blocksize must be a non-negative integer, got {blocksize!r}")
-        self.typesize = typesize
+        self._tunable_attrs: set[str] = set()
+        if typesize is None:
+            self._tunable_attrs.add("typesize")
+        if shuffle is None:
+            self._tunable_attrs.add("shuffle")
+        self.typesize = 1 if typesize is None else typesize
         self.cname = BloscCname(cname)
         self.clevel = clevel
-        self.shuffle = None if shuffle is None else BloscShuffle(shuffle)
+        self.shuffle = BloscShuffle.bitshuffle if shuffle is None else BloscShuffle(shuffle)
         self.blocksize = blocksize
 
+    def __repr__(self) -> str:
+        return f"BloscCodec(_tunable_attrs={self._tunable_attrs!r}, " + super().__repr__()[len("BloscCodec("):]
+
     def evolve(self, itemsize: int) -> BloscCodec:
-        """The codec with unset typesize / shuffle chosen for ``itemsize``."""
+        """The codec with its tunable typesize / shuffle chosen for ``itemsize``."""
+        tunable = self._tunable_attrs
         return BloscCodec(
-            typesize=self.typesize if self.typesize is not None else max(int(itemsize), 1),
+            typesize=max(int(itemsize), 1) if "typesize" in tunable else self.typesize,
             cname=self.cname, clevel=self.clevel, blocksize=self.blocksize,
-            shuffle=self.shuffle if self.shuffle is not None else
-            (BloscShuffle.bitshuffle if itemsize == 1 else BloscShuffle.shuffle))
+            shuffle=(BloscShuffle.bitshuffle if itemsize == 1 else BloscShuffle.shuffle)
+            if "shuffle" in tunable else self.shuffle)
 
     def _configuration(self) -> dict[str, Any]:
-        c = self.evolve(1) if self.typesize is None or self.shuffle is None else self
-        return {"typesize": c.typesize, "cname": c.cname.value, "clevel": c.clevel,
-                "shuffle": c.shuffle.value, "blocksize": c.blocksize}
+        return {"typesize": self.typesize, "cname": self.cname.value, "clevel": self.clevel,
+                "shuffle": self.shuffle.value, "blocksize": self.blocksize}

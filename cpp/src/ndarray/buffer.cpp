@@ -7,6 +7,7 @@
 #include <new>
 #include <string>
 
+#include "zarrnative/common/big_alloc.h"
 #include "zarrnative/common/error.h"
 #include "zarrnative/cuda/runtime.h"
 
@@ -33,18 +34,10 @@ std::shared_ptr<Buffer> Buffer::allocate(size_t nbytes, BufferKind kind, int dev
       // touching 4 KiB pages costs more than decoding into them (a 32 MiB read
       // spent 19 ms in page faults against 2 ms with huge pages).
       constexpr size_t kHugePage = size_t{2} << 20;
-      const bool huge = size >= 2 * kHugePage;
-      const size_t align = huge ? kHugePage : kAlign;
-      if (huge) {
-        if (size > SIZE_MAX - kHugePage) throw std::bad_alloc();
-        size = (size + kHugePage - 1) / kHugePage * kHugePage;
-      }
-      void* p = std::aligned_alloc(align, size);
-      if (!p) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-      if (huge) (void)madvise(p, size, MADV_HUGEPAGE);  // advice only: failure changes nothing
-#endif
-      owner = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+      const size_t align = size >= 2 * kHugePage ? kHugePage : kAlign;
+      size_t cap = 0;
+      void* p = big_alloc(size, align, cap);  // 2 MiB aligned: marked MADV_HUGEPAGE
+      owner = std::shared_ptr<void>(p, [cap](void* q) { big_free(q, cap); });
       break;
     }
     case BufferKind::kPinned: {

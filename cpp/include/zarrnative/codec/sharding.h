@@ -199,6 +199,12 @@ struct ShardReadOptions {
   // ...and the merged range stays at most this long (a single inner chunk
   // longer than this is read alone).
   uint64_t coalesce_max_size = uint64_t{16} << 20;
+  // read_shard_region reads and decodes a shard in batches of ranges of
+  // about this many bytes (ranges coalesced up to this size; a longer inner
+  // chunk alone), so a whole-shard read holds one batch of encoded bytes at a
+  // time, not the whole shard. (Planning for a prefetching store uses
+  // coalesce_max_size: the fetched pieces then answer the smaller ranges.)
+  uint64_t max_buffered = uint64_t{1} << 20;
 };
 
 // One inner chunk that a region needs.

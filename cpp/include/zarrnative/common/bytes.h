@@ -19,6 +19,8 @@
 #include <span>
 #include <utility>
 
+#include "zarrnative/common/big_alloc.h"
+
 namespace zarrnative {
 
 using ByteView = std::span<const uint8_t>;
@@ -43,7 +45,7 @@ class ByteBuffer {
     std::swap(capacity_, o.capacity_);
     return *this;
   }
-  ~ByteBuffer() { std::free(data_); }
+  ~ByteBuffer() { big_free(data_, capacity_); }
 
   uint8_t* data() { return data_; }
   const uint8_t* data() const { return data_; }
@@ -60,11 +62,10 @@ class ByteBuffer {
   }
   void reserve(size_t n) {
     if (n <= capacity_) return;
-    size_t cap = (n + 63) / 64 * 64;
-    auto* p = static_cast<uint8_t*>(std::aligned_alloc(64, cap));
-    if (!p) throw std::bad_alloc();
+    size_t cap = 0;
+    auto* p = static_cast<uint8_t*>(big_alloc(n, 64, cap));
     if (size_) std::memcpy(p, data_, size_);
-    std::free(data_);
+    big_free(data_, capacity_);
     data_ = p;
     capacity_ = cap;
   }

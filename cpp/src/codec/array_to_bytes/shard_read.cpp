@@ -181,21 +181,48 @@ bool read_shard_region(const ShardingCodec& codec, ByteRangeReader& reader, cons
   }
   // A suffix read may have taught the reader the shard's size.
   ShardIndex index = codec.decode_index(got[0]->view(), reader.size(), options);
-  ShardReadPlan plan = plan_shard_read(codec, index, region, read_options);
-  std::vector<std::optional<ByteBuffer>> data;
-  if (!plan.reads.empty()) {
-    data = reader.read(plan.reads);
-    check(data.size() == plan.reads.size(), ErrorCode::kInternal,
-          std::string(codec.name()) + ": the reader returned " + std::to_string(data.size()) + " results for " +
-              std::to_string(plan.reads.size()) + " ranges");
+  ShardReadOptions batched = read_options;
+  batched.coalesce_max_size = std::min(read_options.coalesce_max_size, std::max<uint64_t>(read_options.max_buffered, 1));
+  ShardReadPlan plan = plan_shard_read(codec, index, region, batched);
+  // Batches of ranges in file order: read a batch, decode its inner chunks, let it go.
+  const uint64_t budget = std::max<uint64_t>(read_options.max_buffered, 1);
+  const size_t nreads = plan.reads.size();
+  size_t r0 = 0;
+  for (bool first = true;; first = false) {
+    size_t r1 = r0;
+    uint64_t total = 0;
+    while (r1 < nreads && (r1 == r0 || total + plan.reads[r1].length <= budget)) {
+      total += plan.reads[r1++].length;
+    }
+    ShardReadPlan batch;
+    if (r0 == 0 && r1 == nreads) {
+      batch = std::move(plan);  // one batch: the whole plan
+    } else {
+      batch.reads.assign(plan.reads.begin() + static_cast<ptrdiff_t>(r0), plan.reads.begin() + static_cast<ptrdiff_t>(r1));
+      for (const InnerChunkRead& c : plan.chunks) {
+        if (c.bytes ? (c.read >= r0 && c.read < r1) : first) {  // missing chunks: filled with the first batch
+          batch.chunks.push_back(c);
+          if (c.bytes) batch.chunks.back().read -= r0;
+        }
+      }
+    }
+    std::vector<std::optional<ByteBuffer>> data;
+    if (!batch.reads.empty()) {
+      data = reader.read(batch.reads);
+      check(data.size() == batch.reads.size(), ErrorCode::kInternal,
+            std::string(codec.name()) + ": the reader returned " + std::to_string(data.size()) + " results for " +
+                std::to_string(batch.reads.size()) + " ranges");
+    }
+    std::vector<ByteView> views;
+    views.reserve(data.size());
+    for (const auto& d : data) {
+      if (!d) corrupt_error(codec.name(), "the shard disappeared after its index was read");
+      views.push_back(d->view());
+    }
+    decode_shard_plan(codec, batch, views, out, options, pool);
+    if (r1 >= nreads) break;
+    r0 = r1;
   }
-  std::vector<ByteView> views;
-  views.reserve(data.size());
-  for (const auto& d : data) {
-    if (!d) corrupt_error(codec.name(), "the shard disappeared after its index was read");
-    views.push_back(d->view());
-  }
-  decode_shard_plan(codec, plan, views, out, options, pool);
   return true;
 }
 

@@ -1,0 +1,32 @@
+// zarrnative: memory for large blocks (encoded chunks, chunk-sized
+// temporaries, results), taken from the kernel directly.
+//
+// Blocks of 128 KiB and more are mapped with mmap and given back with munmap
+// when freed, so a read's temporaries never stay behind in malloc's arenas
+// (glibc raises its mmap threshold after the first large free, and later
+// chunk buffers then pile up in per-thread arenas: a 32 MiB read left 7 MiB
+// behind). Each thread keeps its two most recently freed blocks of up to
+// 8 MiB for reuse, so decoding chunk after chunk does not fault in fresh
+// pages for every chunk. Smaller blocks come from malloc.
+//
+//   size_t cap = 0;
+//   void* p = big_alloc(n, 64, cap);   // cap >= n: what to pass back
+//   ...
+//   big_free(p, cap);
+#pragma once
+
+#include <cstddef>
+
+namespace zarrnative {
+
+// At least `n` bytes aligned to `align` (a power of two, at most 2 MiB);
+// `capacity` receives the usable size. Throws std::bad_alloc.
+void* big_alloc(size_t n, size_t align, size_t& capacity);
+
+// Frees a block from big_alloc (`capacity` as it returned); null is ignored.
+void big_free(void* p, size_t capacity) noexcept;
+
+// Blocks at least this large are mapped (and cached per thread).
+inline constexpr size_t kBigBlock = size_t{128} << 10;
+
+}  // namespace zarrnative

@@ -24,6 +24,7 @@ void init_metadata(nb::module_& m);
 void init_array(nb::module_& m);
 void init_store(nb::module_& m);
 void init_vlen(nb::module_& m);
+void init_gpu(nb::module_& m);
 
 // An owner for Buffer::wrap that keeps a Python object alive and releases it
 // with the GIL held, from whichever thread drops the last reference.

@@ -11,4 +11,5 @@ NB_MODULE(_core, m) {
   zarrnative::bindings::init_store(m);
   zarrnative::bindings::init_vlen(m);
   zarrnative::bindings::init_array(m);  // after the store and metadata types it uses
+  zarrnative::bindings::init_gpu(m);    // takes Array
 }

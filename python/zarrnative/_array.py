@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from zarrnative import _core, _indexing
+from zarrnative import _core, _gpu, _indexing
 from zarrnative.ndarray import as_array
 from zarrnative.storage import _batch
 
@@ -230,7 +230,10 @@ class Array:
             return _core.vlen_to_numpy(nd)
         return np.asarray(nd)  # zero-copy: the numpy array keeps the NDArray alive
 
-    def _read_orthogonal(self, sel: _indexing.Orthogonal, out=None, scalar: bool = False) -> Any:
+    def _read_orthogonal(self, sel: _indexing.Orthogonal, out=None, scalar: bool = False, device=None) -> Any:
+        device = _gpu.configured_device(device)
+        if device is not None:
+            return _gpu.read(self, sel, device, out=out)
         if out is not None:
             target = as_array(out)
             if tuple(target.shape) != sel.out_shape:
@@ -296,9 +299,14 @@ class Array:
             return self.get_orthogonal_selection(selection)
         return self.get_basic_selection(selection)
 
-    def get(self, selection=Ellipsis, *, out=None):
-        """Reads ``selection`` into ``out`` (anything ``as_array`` wraps), or a new numpy array."""
-        return self._read_orthogonal(_indexing.orthogonal(selection, self._shape), out)
+    def get(self, selection=Ellipsis, *, out=None, device=None):
+        """Reads ``selection`` into ``out`` (anything ``as_array`` wraps), or a new numpy array;
+        with ``device="cuda"`` (or ``"cuda:N"``) into CUDA memory, decoded on the GPU (a CuPy
+        array where CuPy is installed, else a device NDArray). ``device="cpu"`` reads to the host
+        whatever ``config`` says."""
+        if device is not None and _gpu.parse_device(device) is None:
+            return self._read_orthogonal(_indexing.orthogonal(selection, self._shape), out, device="cpu")
+        return self._read_orthogonal(_indexing.orthogonal(selection, self._shape), out, device=device)
 
     @property
     def oindex(self) -> _Indexer:

@@ -6,6 +6,8 @@ for the settings zarrnative honours.
 - ``json_indent`` (2): indentation of the group documents written
 - ``threading.max_workers`` (None: one per core): the size of the C++ thread
   pool; ``threads`` is a shorthand for it
+- ``device`` (None): ``"cuda"`` or ``"cuda:N"`` makes reads (``arr[...]``,
+  ``get``, ``oindex``, ``blocks``) return CUDA device arrays (see ``_gpu.py``)
 
 Dotted keys, as in zarr-python::
 
@@ -24,7 +26,7 @@ import copy
 import os
 from typing import Any
 
-from zarrnative import _core
+from zarrnative import _core, _gpu
 
 __all__ = ["Config", "config"]
 
@@ -34,6 +36,7 @@ _DEFAULTS: dict[str, Any] = {
     "async": {"concurrency": 10, "timeout": None},
     "threading": {"max_workers": None},
     "json_indent": 2,
+    "device": None,
 }
 
 _ALIASES = {"threads": "threading.max_workers"}
@@ -101,6 +104,7 @@ class Config:
         order = self._data["array"].get("order")
         if order not in ("C", "F"):
             raise ValueError(f"array.order must be 'C' or 'F', got {order!r}")
+        _gpu.parse_device(self._data.get("device"))  # the name only: a missing GPU shows on read
 
     def get(self, key: str, default: Any = ...) -> Any:
         d: Any = self._data

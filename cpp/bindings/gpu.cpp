@@ -1,0 +1,126 @@
+// Python face of GPU reads: what this build and machine can do, a read into
+// device memory (GIL released), and the host preparation of chunks for the
+// tests.
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/optional.h>
+
+#include <string>
+#include <vector>
+
+#include "bindings.h"
+#include "zarrnative/array/array.h"
+#include "zarrnative/common/error.h"
+#include "zarrnative/gpu/chain_plan.h"
+#include "zarrnative/gpu/chunk_prep.h"
+#include "zarrnative/gpu/device_read.h"
+#include "zarrnative/gpu/nvcomp.h"
+
+using namespace nb::literals;
+
+namespace zarrnative::bindings {
+namespace {
+
+using Int64Vector = nb::ndarray<const int64_t, nb::ndim<1>, nb::device::cpu>;
+
+// A selection as Array.read takes it (array.cpp): per dimension (start,
+// stop, step) or a 1-d int64 array of indices.
+array::OrthogonalSelection selection_from_python(nb::handle sel) {
+  array::OrthogonalSelection out;
+  for (nb::handle item : sel) {
+    if (nb::isinstance<nb::tuple>(item)) {
+      auto t = nb::cast<std::tuple<int64_t, int64_t, int64_t>>(item);
+      out.push_back(array::DimSelection::slice(std::get<0>(t), std::get<1>(t), std::get<2>(t)));
+    } else {
+      auto v = nb::cast<Int64Vector>(item);
+      std::vector<int64_t> idx(v.shape(0));
+      for (size_t i = 0; i < idx.size(); ++i) idx[i] = v(i);
+      out.push_back(array::DimSelection::list(std::move(idx)));
+    }
+  }
+  return out;
+}
+
+gpu::StoredFormat format_from_name(const std::string& name) {
+  if (name == "zstd") return gpu::StoredFormat::kZstd;
+  if (name == "gzip") return gpu::StoredFormat::kGzip;
+  if (name == "zlib") return gpu::StoredFormat::kZlib;
+  if (name == "lz4") return gpu::StoredFormat::kLz4;
+  if (name == "bytes") return gpu::StoredFormat::kRaw;
+  throw Error(ErrorCode::kInvalidArgument, "no GPU stream format for codec '" + name + "'");
+}
+
+}  // namespace
+
+void init_gpu(nb::module_& m) {
+  m.def("gpu_features", []() {
+    const gpu::NvcompStatus s = gpu::nvcomp_status();
+    nb::dict d;
+    d["gpu_decode_compiled"] = gpu::device_read_compiled();
+    d["nvcomp_loaded"] = s.loaded;
+    d["nvcomp_library"] = s.loaded ? nb::object(nb::str(s.library.c_str())) : nb::none();
+    d["nvcomp_version"] = s.loaded ? nb::object(nb::str(s.version.c_str())) : nb::none();
+    d["nvcomp_unavailable_reason"] = s.loaded ? nb::none() : nb::object(nb::str(s.reason.c_str()));
+    return d;
+  }, "GPU decoding in this build and on this machine (loads nvCOMP on first call; needs no GPU).");
+
+  m.def("set_nvcomp_library", &gpu::set_nvcomp_library, "path"_a,
+        "The libnvcomp.so.6 to try first (the nvidia-libnvcomp-cu13 wheel's); no effect once loaded.");
+
+  m.def("gpu_chain_plan", [](const array::Array& a) {
+    const gpu::ChainPlan p = gpu::plan_chain(a.pipeline());
+    return nb::make_tuple(p.on_gpu, p.on_gpu ? nb::none() : nb::object(nb::str(p.cpu_reason.c_str())));
+  }, "array"_a, "(True, None) when the array's codecs decode on the GPU, else (False, why not).");
+
+  m.def("gpu_read",
+        [](const array::Array& a, nb::handle selection, const Shape& result_shape, int device, uintptr_t stream,
+           bool validate_checksums, bool reuse_buffers) {
+          array::OrthogonalSelection sel = selection_from_python(selection);
+          std::string report;
+          NDArray out = NDArray::empty(a.metadata().dtype, {0});  // replaced below
+          {
+            nb::gil_scoped_release r;
+            array::ArrayOptions o;
+            o.codec.validate_checksums = validate_checksums;
+            gpu::DeviceReadOptions d;
+            d.device = device;
+            d.stream = stream;
+            d.reuse_buffers = reuse_buffers;
+            d.verify_checksums = validate_checksums;
+            out = gpu::read_to_device(a, sel, o, d, &report);
+          }
+          int64_t n = 1;
+          for (int64_t e : result_shape) n *= e;
+          if (n != out.size()) {
+            throw Error(ErrorCode::kInternal, "gpu_read: result shape does not match the selection");
+          }
+          // The selection's axes minus those Python drops (integer indices):
+          // the same C-contiguous memory. The read has finished: no stream
+          // is pending.
+          NDArray shaped(out.buffer(), out.dtype(), result_shape, NDArray::c_strides(result_shape, out.itemsize()),
+                         out.byte_offset(), false);
+          return nb::make_tuple(shaped, report);
+        },
+        "array"_a, "selection"_a, "result_shape"_a, "device"_a = 0, "stream"_a = 1, "validate_checksums"_a = true,
+        "reuse_buffers"_a = true,
+        "Reads an orthogonal selection into CUDA memory; returns (NDArray, report of where chunks were decoded).");
+
+  m.def("gpu_prepare_chunk",
+        [](const std::string& codec, nb::bytes data, uint64_t decoded_size) {
+          const ByteView in(static_cast<const uint8_t*>(data.data()), data.size());
+          const gpu::PreparedChunk p = gpu::prepare_chunk(format_from_name(codec), in, decoded_size, codec);
+          nb::dict d;
+          d["compressor"] = gpu::to_string(p.compressor);
+          d["payload"] = nb::bytes(reinterpret_cast<const char*>(p.payload.data()), p.payload.size());
+          d["offset"] = p.payload.empty() ? 0 : static_cast<size_t>(p.payload.data() - in.data());
+          d["check"] = p.check == gpu::StreamCheck::kCrc32     ? nb::object(nb::str("crc32"))
+                       : p.check == gpu::StreamCheck::kAdler32 ? nb::object(nb::str("adler32"))
+                                                               : nb::none();
+          d["checksum"] = p.checksum;
+          d["cpu_reason"] = p.cpu_reason ? nb::object(nb::str(p.cpu_reason->c_str())) : nb::none();
+          return d;
+        },
+        "codec"_a, "data"_a, "decoded_size"_a,
+        "The raw stream nvCOMP would decode in a stored chunk (tests): zstd, gzip, zlib, lz4 or bytes.");
+}
+
+}  // namespace zarrnative::bindings

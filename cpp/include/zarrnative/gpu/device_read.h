@@ -1,0 +1,59 @@
+// zarrnative: reading a selection of an array into CUDA device memory.
+//
+// One call decodes every chunk the selection needs (and every inner chunk
+// of every shard) in one batch on the GPU:
+//   1. the host half (read_plan.h) fetches, verifies and strips the stored
+//      bytes, and decodes on the CPU what nvCOMP cannot;
+//   2. the payloads are gathered into pinned host memory and copied to the
+//      device in one copy, with the tables the kernels read;
+//   3. one nvcompBatched*DecompressAsync call per compressor (zstd, deflate
+//      for gzip and zlib, lz4) decodes them into one device arena;
+//   4. a kernel checks nvCOMP's statuses and decoded sizes, another the
+//      gzip CRC32 / zlib Adler-32 of the decoded bytes;
+//   5. a kernel scatters each chunk's selected elements into the output,
+//      undoing transposes and byte order, and writes the fill value where
+//      chunks are missing.
+// Faults found on the device are reported as the CPU read reports them:
+// Error(kCorruptChunk) "chunk '<key>': <codec>: ...".
+//
+//   DeviceReadOptions o;  o.device = 0;  o.stream = 1;   // the legacy default stream
+//   std::string report;
+//   NDArray d = read_to_device(*arr, selection, {}, o, &report);  // C-contiguous, on cuda:0
+//
+// Arrays whose codecs have no GPU path (blosc, ...) are read on the CPU and
+// uploaded; `report` says so.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "zarrnative/array/array.h"
+#include "zarrnative/ndarray/ndarray.h"
+
+namespace zarrnative::gpu {
+
+struct DeviceReadOptions {
+  int device = 0;
+  // The caller's CUDA stream (DLPack convention: 0 none, 1 legacy default,
+  // 2 per-thread default, else a cudaStream_t). The work is queued on it and
+  // the call returns when it has finished (so that errors can be raised).
+  uintptr_t stream = 1;
+  // Keep the device scratch (arena, nvCOMP temp) and the pinned staging
+  // area for the next call instead of freeing them.
+  bool reuse_buffers = true;
+  // Verify gzip CRC32 / zlib Adler-32 of the decoded bytes on the device.
+  bool verify_checksums = true;
+};
+
+// Reads `sel` into a new C-contiguous device array (the array's dtype in
+// the machine's byte order, the selection's shape). Throws
+// Error(kDeviceUnavailable) naming the cause (no CUDA build, no driver, no
+// device, no nvCOMP) before any I/O.
+NDArray read_to_device(const array::Array& arr, const array::OrthogonalSelection& sel,
+                       const array::ArrayOptions& options, const DeviceReadOptions& device_options,
+                       std::string* report = nullptr);
+
+// True when this build has the GPU decode path (CUDA and nvCOMP's headers).
+bool device_read_compiled();
+
+}  // namespace zarrnative::gpu

@@ -1,0 +1,396 @@
+// The device half of a GPU read: pinned staging, one host -> device copy,
+// one nvCOMP batched decoder call per compressor, checks, scatter.
+//
+// Memory, per call (kept for the next call with reuse_buffers):
+//   pinned host:  [payloads | tables | results]
+//   device:       [payloads | tables | results | decoded arena | nvCOMP temp]
+// The first two parts of both are the same bytes: one copy moves them. The
+// results part (nvCOMP statuses and sizes, checksums) comes back in one copy.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "gpu/cuda/kernels.h"
+#include "gpu/device_exec.h"
+#include "gpu/nvcomp/nvcomp_api.h"
+#include "zarrnative/common/error.h"
+
+namespace zarrnative::gpu {
+namespace {
+
+constexpr uint64_t kSegmentBytes = 32 * 1024;  // checksum work per thread
+constexpr int kCompressors = 3;                // zstd, deflate, lz4 (GpuCompressor 1..3)
+
+void ok(cudaError_t err, const char* what) {
+  if (err == cudaSuccess) return;
+  cudaGetLastError();
+  throw Error(ErrorCode::kCudaError,
+              std::string(what) + " failed: " + cudaGetErrorName(err) + " (" + cudaGetErrorString(err) + ")");
+}
+
+cudaStream_t to_stream(uintptr_t handle) {
+  if (handle == 0 || handle == 1) return cudaStreamLegacy;
+  if (handle == 2) return cudaStreamPerThread;
+  return reinterpret_cast<cudaStream_t>(handle);
+}
+
+std::string hex32(uint32_t v) {
+  char s[11];
+  std::snprintf(s, sizeof s, "0x%08X", v);
+  return s;
+}
+
+// Offsets of the parts of a memory area, each aligned.
+struct Layout {
+  uint64_t size = 0;
+  uint64_t add(uint64_t n, uint64_t align = kAlign) {
+    size = (size + align - 1) / align * align;
+    const uint64_t at = size;
+    size += n;
+    return at;
+  }
+};
+
+// Device and pinned scratch kept between calls, one set per device.
+struct Scratch {
+  void* device_mem = nullptr;
+  uint64_t device_size = 0;
+  void* pinned = nullptr;
+  uint64_t pinned_size = 0;
+};
+std::mutex g_cache_mutex;
+std::map<int, Scratch> g_cache;
+
+void release(Scratch& s) {
+  if (s.device_mem) cudaFree(s.device_mem);
+  if (s.pinned) cudaFreeHost(s.pinned);
+  s = Scratch{};
+}
+
+// Takes the cached scratch of `device` (or none), grown to the sizes asked.
+Scratch take_scratch(int device, uint64_t device_size, uint64_t pinned_size) {
+  Scratch s;
+  {
+    std::lock_guard<std::mutex> lock(g_cache_mutex);
+    auto it = g_cache.find(device);
+    if (it != g_cache.end()) {
+      s = it->second;
+      g_cache.erase(it);
+    }
+  }
+  if (s.device_size < device_size) {
+    if (s.device_mem) cudaFree(s.device_mem);
+    s.device_mem = nullptr;
+    s.device_size = 0;
+    ok(cudaMalloc(&s.device_mem, device_size), "cudaMalloc (GPU read scratch)");
+    s.device_size = device_size;
+  }
+  if (s.pinned_size < pinned_size) {
+    if (s.pinned) cudaFreeHost(s.pinned);
+    s.pinned = nullptr;
+    s.pinned_size = 0;
+    try {
+      ok(cudaMallocHost(&s.pinned, pinned_size), "cudaMallocHost (GPU read staging)");
+    } catch (...) {
+      release(s);
+      throw;
+    }
+    s.pinned_size = pinned_size;
+  }
+  return s;
+}
+
+void give_back(int device, Scratch& s, bool reuse) {
+  if (reuse) {
+    std::lock_guard<std::mutex> lock(g_cache_mutex);
+    auto [it, inserted] = g_cache.emplace(device, s);
+    if (inserted) {
+      s = Scratch{};
+      return;
+    }
+  }
+  release(s);
+}
+
+// Makes `device` current for the scope.
+class DeviceScope {
+ public:
+  explicit DeviceScope(int device) {
+    ok(cudaGetDevice(&previous_), "cudaGetDevice");
+    if (previous_ != device) ok(cudaSetDevice(device), "cudaSetDevice");
+  }
+  ~DeviceScope() {
+    int now = -1;
+    if (cudaGetDevice(&now) == cudaSuccess && now != previous_) cudaSetDevice(previous_);
+  }
+
+ private:
+  int previous_ = 0;
+};
+
+// One compressor's chunks and the parts of the areas their nvCOMP call uses.
+struct Group {
+  std::vector<size_t> chunks;
+  uint64_t max_decoded = 0, total_decoded = 0;
+  uint64_t temp_bytes = 0;
+  uint64_t comp_ptrs = 0, comp_bytes = 0, out_bytes = 0, out_ptrs = 0;  // tables
+  uint64_t actual_bytes = 0, statuses = 0;                              // results
+};
+
+uint64_t nvcomp_temp_size(const nvcomp::Api& api, GpuCompressor c, const Group& g, cudaStream_t stream) {
+  size_t temp = 0;
+  nvcompStatus_t st = nvcompSuccess;
+  switch (c) {
+    case GpuCompressor::kZstd:
+      st = api.zstd_temp_size(g.chunks.size(), g.max_decoded, nvcompBatchedZstdDecompressDefaultOpts, &temp,
+                              g.total_decoded, stream);
+      break;
+    case GpuCompressor::kDeflate:
+      st = api.deflate_temp_size(g.chunks.size(), g.max_decoded, nvcompBatchedDeflateDecompressDefaultOpts, &temp,
+                                 g.total_decoded, stream);
+      break;
+    case GpuCompressor::kLz4:
+      st = api.lz4_temp_size(g.chunks.size(), g.max_decoded, nvcompBatchedLZ4DecompressDefaultOpts, &temp,
+                             g.total_decoded, stream);
+      break;
+    case GpuCompressor::kNone: break;
+  }
+  if (st != nvcompSuccess) {
+    throw Error(ErrorCode::kCudaError, std::string("nvCOMP ") + to_string(c) +
+                                           " decompression temp size query failed: " + api.status_string(st));
+  }
+  return temp;
+}
+
+nvcompStatus_t nvcomp_decompress(const nvcomp::Api& api, GpuCompressor c, size_t n, uint8_t* dev, const Group& g,
+                                 void* temp, uint64_t temp_bytes, cudaStream_t stream) {
+  auto* comp_ptrs = reinterpret_cast<const void* const*>(dev + g.comp_ptrs);
+  auto* comp_bytes = reinterpret_cast<const size_t*>(dev + g.comp_bytes);
+  auto* out_bytes = reinterpret_cast<const size_t*>(dev + g.out_bytes);
+  auto* actual = reinterpret_cast<size_t*>(dev + g.actual_bytes);
+  auto* out_ptrs = reinterpret_cast<void* const*>(dev + g.out_ptrs);
+  auto* statuses = reinterpret_cast<nvcompStatus_t*>(dev + g.statuses);
+  switch (c) {
+    case GpuCompressor::kZstd:
+      return api.zstd_decompress(comp_ptrs, comp_bytes, out_bytes, actual, n, temp, temp_bytes, out_ptrs,
+                                 nvcompBatchedZstdDecompressDefaultOpts, statuses, stream);
+    case GpuCompressor::kDeflate:
+      return api.deflate_decompress(comp_ptrs, comp_bytes, out_bytes, actual, n, temp, temp_bytes, out_ptrs,
+                                    nvcompBatchedDeflateDecompressDefaultOpts, statuses, stream);
+    case GpuCompressor::kLz4:
+      return api.lz4_decompress(comp_ptrs, comp_bytes, out_bytes, actual, n, temp, temp_bytes, out_ptrs,
+                                nvcompBatchedLZ4DecompressDefaultOpts, statuses, stream);
+    case GpuCompressor::kNone: break;
+  }
+  return nvcompErrorInvalidValue;
+}
+
+[[noreturn]] void chunk_error(const DeviceChunk& c, const std::string& message) {
+  throw Error(ErrorCode::kCorruptChunk, "chunk '" + c.key + "': " + c.codec_name + ": " + message);
+}
+
+}  // namespace
+
+bool execute_compiled() { return true; }
+
+void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& options) {
+  DeviceScope scope(options.device);
+  const cudaStream_t stream = to_stream(options.stream);
+  const int nd = plan.ndim;
+
+  // --- what goes where ----------------------------------------------------
+  Group groups[kCompressors];
+  std::vector<kernels::Segment> segments;
+  std::vector<kernels::CheckedChunk> checked;
+  std::vector<size_t> checked_chunk;  // plan chunk of each checked chunk
+  for (size_t i = 0; i < plan.chunks.size(); ++i) {
+    const DeviceChunk& c = plan.chunks[i];
+    if (c.compressor == GpuCompressor::kNone) continue;
+    Group& g = groups[static_cast<int>(c.compressor) - 1];
+    g.chunks.push_back(i);
+    g.max_decoded = std::max(g.max_decoded, c.decoded_size);
+    g.total_decoded += c.decoded_size;
+    if (options.verify_checksums && c.check != StreamCheck::kNone) {
+      kernels::CheckedChunk k;
+      k.first_segment = segments.size();
+      k.kind = c.check == StreamCheck::kCrc32 ? kernels::kCrc32 : kernels::kAdler32;
+      k.nsegments = static_cast<uint32_t>((c.decoded_size + kSegmentBytes - 1) / kSegmentBytes);
+      k.last_len = c.decoded_size - (k.nsegments ? (k.nsegments - 1) * kSegmentBytes : 0);
+      for (uint32_t s = 0; s < k.nsegments; ++s) {
+        kernels::Segment seg;
+        seg.ptr = c.decoded_offset + s * kSegmentBytes;  // made absolute below
+        seg.len = static_cast<uint32_t>(s + 1 < k.nsegments ? kSegmentBytes : k.last_len);
+        seg.kind = k.kind;
+        segments.push_back(seg);
+      }
+      checked.push_back(k);
+      checked_chunk.push_back(i);
+    }
+  }
+
+  const nvcomp::Api* api = nullptr;
+  uint64_t temp_bytes = 0;
+  for (int k = 0; k < kCompressors; ++k) {
+    if (groups[k].chunks.empty()) continue;
+    if (!api) api = &nvcomp::api();  // throws kDeviceUnavailable naming why nvCOMP is missing
+    groups[k].temp_bytes = nvcomp_temp_size(*api, static_cast<GpuCompressor>(k + 1), groups[k], stream);
+    temp_bytes = std::max(temp_bytes, groups[k].temp_bytes);
+  }
+
+  Layout mirrored;  // the same offsets in pinned and device memory
+  mirrored.add(plan.staging_bytes);
+  const uint64_t tasks_at = mirrored.add(plan.tasks.size() * sizeof(kernels::Task));
+  const uint64_t dims_at = mirrored.add(plan.tasks.size() * nd * sizeof(kernels::TaskDim));
+  const uint64_t local_at = mirrored.add(plan.local_index.size() * sizeof(int64_t));
+  const uint64_t outidx_at = mirrored.add(plan.out_index.size() * sizeof(int64_t));
+  for (Group& g : groups) {
+    const uint64_t n = g.chunks.size();
+    g.comp_ptrs = mirrored.add(n * sizeof(void*));
+    g.comp_bytes = mirrored.add(n * sizeof(size_t));
+    g.out_bytes = mirrored.add(n * sizeof(size_t));
+    g.out_ptrs = mirrored.add(n * sizeof(void*));
+  }
+  const uint64_t segments_at = mirrored.add(segments.size() * sizeof(kernels::Segment));
+  const uint64_t checked_at = mirrored.add(checked.size() * sizeof(kernels::CheckedChunk));
+  const uint64_t upload = mirrored.size;
+  // Results, copied back.
+  Layout results = mirrored;
+  const uint64_t results_begin = results.add(0);
+  for (Group& g : groups) {
+    g.actual_bytes = results.add(g.chunks.size() * sizeof(size_t));
+    g.statuses = results.add(g.chunks.size() * sizeof(nvcompStatus_t));
+  }
+  const uint64_t segment_sums_at = results.add(segments.size() * sizeof(uint32_t));
+  const uint64_t chunk_sums_at = results.add(checked.size() * sizeof(uint32_t));
+  const uint64_t results_end = results.size;
+  Layout device = results;
+  const uint64_t arena_at = device.add(plan.decoded_bytes);
+  const uint64_t temp_at = device.add(temp_bytes);
+
+  Scratch scratch = take_scratch(options.device, std::max<uint64_t>(device.size, 1), std::max<uint64_t>(results_end, 1));
+  try {
+    auto* host = static_cast<uint8_t*>(scratch.pinned);
+    auto* dev = static_cast<uint8_t*>(scratch.device_mem);
+    const auto dev_addr = [&](uint64_t offset) { return reinterpret_cast<uint64_t>(dev + offset); };
+
+    // --- fill the pinned area ---------------------------------------------
+    // The one copy of the payloads on the host: pageable store bytes into
+    // pinned memory, so that the upload is a single DMA transfer.
+    plan.fill_staging(host);
+    auto* tasks = reinterpret_cast<kernels::Task*>(host + tasks_at);
+    auto* dims = reinterpret_cast<kernels::TaskDim*>(host + dims_at);
+    int64_t max_elements = 0;
+    for (size_t t = 0; t < plan.tasks.size(); ++t) {
+      const ScatterTask& st = plan.tasks[t];
+      kernels::Task k;
+      k.elements = st.elements;
+      k.first_dim = t * nd;
+      if (st.chunk >= 0) {
+        const DeviceChunk& c = plan.chunks[st.chunk];
+        k.src = c.compressor == GpuCompressor::kNone ? dev_addr(c.staging_offset) : dev_addr(arena_at + c.decoded_offset);
+        k.stored_layout = c.stored_layout ? 1 : 0;
+      }
+      tasks[t] = k;
+      for (int d = 0; d < nd; ++d) dims[t * nd + d] = {st.index_offset[d], st.count[d]};
+      max_elements = std::max(max_elements, st.elements);
+    }
+    if (!plan.local_index.empty()) {
+      std::memcpy(host + local_at, plan.local_index.data(), plan.local_index.size() * sizeof(int64_t));
+      std::memcpy(host + outidx_at, plan.out_index.data(), plan.out_index.size() * sizeof(int64_t));
+    }
+    for (Group& g : groups) {
+      for (size_t j = 0; j < g.chunks.size(); ++j) {
+        const DeviceChunk& c = plan.chunks[g.chunks[j]];
+        reinterpret_cast<uint64_t*>(host + g.comp_ptrs)[j] = dev_addr(c.staging_offset);
+        reinterpret_cast<size_t*>(host + g.comp_bytes)[j] = c.payload_size;
+        reinterpret_cast<size_t*>(host + g.out_bytes)[j] = c.decoded_size;
+        reinterpret_cast<uint64_t*>(host + g.out_ptrs)[j] = dev_addr(arena_at + c.decoded_offset);
+      }
+    }
+    for (kernels::Segment& s : segments) s.ptr = dev_addr(arena_at + s.ptr);
+    if (!segments.empty()) std::memcpy(host + segments_at, segments.data(), segments.size() * sizeof(kernels::Segment));
+    if (!checked.empty()) std::memcpy(host + checked_at, checked.data(), checked.size() * sizeof(kernels::CheckedChunk));
+
+    // --- the device work, in stream order ------------------------------------
+    ok(cudaMemcpyAsync(dev, host, upload, cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync (upload)");
+    for (int k = 0; k < kCompressors; ++k) {
+      const Group& g = groups[k];
+      if (g.chunks.empty()) continue;
+      const GpuCompressor c = static_cast<GpuCompressor>(k + 1);
+      nvcompStatus_t st = nvcomp_decompress(*api, c, g.chunks.size(), dev, g, dev + temp_at, temp_bytes, stream);
+      if (st != nvcompSuccess) {
+        throw Error(ErrorCode::kCudaError, std::string("nvCOMP batched ") + to_string(c) +
+                                               " decompression failed to start: " + api->status_string(st));
+      }
+    }
+    ok(kernels::launch_checksums(reinterpret_cast<const kernels::Segment*>(dev + segments_at),
+                                 static_cast<int64_t>(segments.size()), reinterpret_cast<uint32_t*>(dev + segment_sums_at),
+                                 reinterpret_cast<const kernels::CheckedChunk*>(dev + checked_at),
+                                 static_cast<int64_t>(checked.size()), reinterpret_cast<uint32_t*>(dev + chunk_sums_at),
+                                 kSegmentBytes, stream),
+       "checksum kernels");
+    kernels::ScatterParams params;
+    params.ndim = nd;
+    params.itemsize = static_cast<int>(plan.itemsize);
+    params.swap_unit = plan.chain.swap_unit;
+    {
+      int64_t s = 1;
+      for (int d = nd; d-- > 0;) {
+        params.out_strides[d] = s;
+        s *= plan.out_shape[d];
+        params.stored_strides[d] = plan.stored_strides[d];
+        params.c_strides[d] = plan.c_strides[d];
+      }
+    }
+    std::memcpy(params.fill, plan.fill.data(), std::min<size_t>(plan.fill.size(), sizeof params.fill));
+    ok(kernels::launch_scatter(reinterpret_cast<const kernels::Task*>(dev + tasks_at),
+                               static_cast<int64_t>(plan.tasks.size()), max_elements,
+                               reinterpret_cast<const kernels::TaskDim*>(dev + dims_at),
+                               reinterpret_cast<const int64_t*>(dev + local_at),
+                               reinterpret_cast<const int64_t*>(dev + outidx_at), params, static_cast<uint8_t*>(out),
+                               stream),
+       "scatter kernel");
+    if (results_end > results_begin) {
+      ok(cudaMemcpyAsync(host + results_begin, dev + results_begin, results_end - results_begin,
+                         cudaMemcpyDeviceToHost, stream),
+         "cudaMemcpyAsync (results)");
+    }
+    ok(cudaStreamSynchronize(stream), "cudaStreamSynchronize (GPU read)");
+
+    // --- faults, named as the CPU read names them ---------------------------
+    for (const Group& g : groups) {
+      const auto* statuses = reinterpret_cast<const nvcompStatus_t*>(host + g.statuses);
+      const auto* actual = reinterpret_cast<const size_t*>(host + g.actual_bytes);
+      for (size_t j = 0; j < g.chunks.size(); ++j) {
+        const DeviceChunk& c = plan.chunks[g.chunks[j]];
+        if (statuses[j] != nvcompSuccess) {
+          chunk_error(c, std::string("invalid or truncated stream (nvCOMP: ") + api->status_string(statuses[j]) + ")");
+        }
+        if (actual[j] != c.decoded_size) {
+          chunk_error(c, "decoded " + std::to_string(actual[j]) + " bytes, expected " + std::to_string(c.decoded_size));
+        }
+      }
+    }
+    const auto* sums = reinterpret_cast<const uint32_t*>(host + chunk_sums_at);
+    for (size_t j = 0; j < checked.size(); ++j) {
+      const DeviceChunk& c = plan.chunks[checked_chunk[j]];
+      if (sums[j] != c.checksum) {
+        chunk_error(c, std::string(c.check == StreamCheck::kCrc32 ? "CRC32" : "Adler-32") + " mismatch: stored " +
+                           hex32(c.checksum) + ", computed " + hex32(sums[j]));
+      }
+    }
+  } catch (...) {
+    cudaStreamSynchronize(stream);  // nothing may still use the scratch
+    give_back(options.device, scratch, options.reuse_buffers);
+    throw;
+  }
+  give_back(options.device, scratch, options.reuse_buffers);
+}
+
+}  // namespace zarrnative::gpu

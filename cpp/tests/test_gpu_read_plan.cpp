@@ -272,3 +272,41 @@ TEST(GpuReadPlan, CorruptChunksRaiseAsTheCpuRead) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(GpuReadPlan, LyingShardIndexRaisesCorruptChunk) {
+  // An index without crc32c, so that a lie is not caught by its checksum.
+  const json codecs = json::array({{{"name", "sharding_indexed"},
+                                    {"configuration",
+                                     {{"chunk_shape", {4}},
+                                      {"codecs", json::array({bytes_codec()})},
+                                      {"index_codecs", json::array({bytes_codec()})},
+                                      {"index_location", "end"}}}}});
+  auto a = create(v3_doc({16}, {16}, "uint8", codecs));
+  fill_ramp(*a);
+  auto stored = a->store()->get("a/c/0");
+  ASSERT_TRUE(stored);
+  Bytes b(stored->view().begin(), stored->view().end());
+  // Inner chunk 1's offset (entry 2 of 8 little-endian uint64 at the end).
+  const size_t entry = b.size() - 4 * 16 + 16;
+  b[entry + 1] = 0x10;  // offset += 4096: past the end of the shard
+  a->store()->set("a/c/0", ByteView(b.data(), b.size()));
+  for (const auto& sel : {all_of({16}), OrthogonalSelection{DimSelection::slice(4, 6, 1)}}) {
+    for (int gpu_path = 0; gpu_path < 2; ++gpu_path) {
+      try {
+        if (gpu_path) {
+          gpu::plan_gpu_read(*a, sel);
+        } else {
+          cpu_read(*a, sel);
+        }
+        ADD_FAILURE() << "no error";
+      } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kCorruptChunk) << e.what();
+        EXPECT_NE(std::string(e.what()).find("c/0"), std::string::npos) << e.what();
+      }
+    }
+  }
+}
+
+}  // namespace

@@ -3,6 +3,7 @@
 #include <libdeflate.h>
 #include <zstd.h>
 
+#include <cstdint>
 #include <string>
 
 #include "zarrnative/codec/codec.h"
@@ -44,6 +45,16 @@ const char* to_string(GpuCompressor c) {
     case GpuCompressor::kLz4: return "lz4";
   }
   return "?";
+}
+
+uint64_t nvcomp_max_decoded_bytes(GpuCompressor c) {
+  switch (c) {
+    case GpuCompressor::kZstd: return (uint64_t{1} << 31) - 1;
+    case GpuCompressor::kDeflate: return (uint64_t{1} << 32) - 1;
+    case GpuCompressor::kLz4: return (uint64_t{1} << 32) - 1;
+    case GpuCompressor::kNone: break;
+  }
+  return UINT64_MAX;
 }
 
 uint32_t crc32(ByteView data, uint32_t crc) { return libdeflate_crc32(crc, data.data(), data.size()); }
@@ -196,14 +207,20 @@ PreparedChunk prepare_raw(ByteView in, uint64_t decoded_size, std::string_view c
 }
 
 PreparedChunk prepare_chunk(StoredFormat format, ByteView in, uint64_t decoded_size, std::string_view codec) {
+  PreparedChunk p;
   switch (format) {
-    case StoredFormat::kRaw: return prepare_raw(in, decoded_size, codec);
-    case StoredFormat::kZstd: return prepare_zstd(in, decoded_size, codec);
-    case StoredFormat::kGzip: return prepare_gzip(in, decoded_size, codec);
-    case StoredFormat::kZlib: return prepare_zlib(in, decoded_size, codec);
-    case StoredFormat::kLz4: return prepare_lz4(in, decoded_size, codec);
+    case StoredFormat::kRaw: p = prepare_raw(in, decoded_size, codec); break;
+    case StoredFormat::kZstd: p = prepare_zstd(in, decoded_size, codec); break;
+    case StoredFormat::kGzip: p = prepare_gzip(in, decoded_size, codec); break;
+    case StoredFormat::kZlib: p = prepare_zlib(in, decoded_size, codec); break;
+    case StoredFormat::kLz4: p = prepare_lz4(in, decoded_size, codec); break;
   }
-  throw Error(ErrorCode::kInternal, "prepare_chunk: unknown format");
+  if (!p.cpu_reason && decoded_size > nvcomp_max_decoded_bytes(p.compressor)) {
+    p.cpu_reason = std::string(codec) + ": a chunk of " + std::to_string(decoded_size) +
+                   " bytes is larger than nvCOMP's " + to_string(p.compressor) + " decoder takes (decoded on the CPU)";
+    p.compressor = GpuCompressor::kNone;
+  }
+  return p;
 }
 
 }  // namespace zarrnative::gpu

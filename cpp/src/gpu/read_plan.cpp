@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 
+#include "zarrnative/codec/registry.h"
 #include "zarrnative/common/error.h"
 #include "zarrnative/common/thread_pool.h"
 
@@ -14,6 +17,7 @@ namespace {
 
 using array::ChunkTask;
 using array::DimPart;
+using codec::corrupt_error;
 
 uint64_t align_up(uint64_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
 
@@ -166,6 +170,87 @@ std::string coords_string(const Shape& c) {
   return s + ")";
 }
 
+
+// A shard's part of a read: the inner chunk plan of its selected rows and
+// the stored bytes of each inner task (nullopt: missing inner chunk).
+struct Shard {
+  bool missing = false;
+  array::ChunkPlan inner_plan;
+  std::vector<std::optional<ByteView>> inner;
+  std::vector<std::shared_ptr<const ByteBuffer>> holders;
+};
+
+// Reads the index and the needed inner chunks of one shard: the whole
+// object when the task covers the shard, else the index by range and then
+// the inner chunks by range (one get_ranges call each).
+void fetch_shard(const array::Array& arr, const codec::ShardingCodec& sharding, const std::string& key,
+                 const ChunkTask& task, const Shape& inner_shape, const array::ArrayOptions& options, Shard& shard) {
+  const int nd = static_cast<int>(inner_shape.size());
+  array::OrthogonalSelection inner_sel;
+  std::vector<int64_t> local, out;
+  for (int d = 0; d < nd; ++d) {
+    expand(*task.dims[d], local, out);
+    inner_sel.push_back(array::DimSelection::list(local));
+  }
+  shard.inner_plan = array::plan_orthogonal(inner_sel, arr.metadata().chunk_shape, inner_shape);
+  const auto linear = [&](const Shape& coords) {
+    size_t n = 0;
+    for (int d = 0; d < nd; ++d) n = n * sharding.chunks_per_shard()[d] + coords[d];
+    return n;
+  };
+  store::Store& st = *arr.store();
+  codec::ShardIndex index;
+  std::shared_ptr<const ByteBuffer> whole;
+  if (task.covers_chunk) {
+    std::optional<ByteBuffer> bytes = st.get(key);
+    if (!bytes) {
+      shard.missing = true;
+      return;
+    }
+    whole = std::make_shared<const ByteBuffer>(std::move(*bytes));
+    shard.holders.push_back(whole);
+    const codec::ByteRange r = sharding.index_range(whole->size());
+    if (r.offset + r.length > whole->size()) {
+      corrupt_error(codec::names::kSharding, "the shard of " + std::to_string(whole->size()) +
+                                                  " bytes is too short for its index");
+    }
+    index = sharding.decode_index(whole->view().subspan(r.offset, r.length), whole->size(), options.codec);
+  } else {
+    const codec::ByteRange r = sharding.index_range(std::nullopt);
+    std::vector<std::optional<ByteBuffer>> got = st.get_ranges(key, std::span<const codec::ByteRange>(&r, 1));
+    if (got.empty() || !got[0]) {
+      shard.missing = true;
+      return;
+    }
+    index = sharding.decode_index(got[0]->view(), std::nullopt, options.codec);
+  }
+  shard.inner.resize(shard.inner_plan.tasks.size());
+  std::vector<codec::ByteRange> ranges;
+  std::vector<size_t> ranged_task;
+  for (size_t k = 0; k < shard.inner_plan.tasks.size(); ++k) {
+    const std::optional<codec::ByteRange> range = index.range(linear(shard.inner_plan.tasks[k].coords));
+    if (!range) continue;
+    if (whole) {
+      shard.inner[k] = whole->view().subspan(range->offset, range->length);
+    } else {
+      ranges.push_back(*range);
+      ranged_task.push_back(k);
+    }
+  }
+  if (ranges.empty()) return;
+  std::vector<std::optional<ByteBuffer>> got = st.get_ranges(key, ranges);
+  for (size_t j = 0; j < ranges.size(); ++j) {
+    // A range the shard does not hold in full: the index lies.
+    if (j >= got.size() || !got[j] || got[j]->size() != ranges[j].length) {
+      corrupt_error(codec::names::kSharding, "inner chunk " + coords_string(shard.inner_plan.tasks[ranged_task[j]].coords) +
+                                                  ": the index points past the end of the shard");
+    }
+    auto holder = std::make_shared<const ByteBuffer>(std::move(*got[j]));
+    shard.holders.push_back(holder);
+    shard.inner[ranged_task[j]] = holder->view();
+  }
+}
+
 }  // namespace
 
 void ReadPlan::fill_staging(uint8_t* staging) const {
@@ -218,60 +303,73 @@ ReadPlan plan_gpu_read(const array::Array& arr, const array::OrthogonalSelection
     }
   }
 
-  // One batched store read for every chunk (shard) of the selection.
   std::vector<std::string> keys;
   keys.reserve(cp.tasks.size());
   for (const ChunkTask& t : cp.tasks) keys.push_back(arr.chunk_key(t.coords));
-  std::vector<std::optional<ByteBuffer>> fetched = arr.store()->get_many(keys);
-
   Builder builder(arr, options, plan);
   std::vector<std::vector<int64_t>> local(plan.ndim), out(plan.ndim);
+
+  if (!sharding) {
+    // One batched store read for every chunk of the selection.
+    std::vector<std::optional<ByteBuffer>> fetched = arr.store()->get_many(keys);
+    for (size_t i = 0; i < cp.tasks.size(); ++i) {
+      for (int d = 0; d < plan.ndim; ++d) expand(*cp.tasks[i].dims[d], local[d], out[d]);
+      if (!fetched[i]) {
+        builder.add_task(-1, local, out);
+        continue;
+      }
+      auto source = std::make_shared<const ByteBuffer>(std::move(*fetched[i]));
+      plan.sources.push_back(source);
+      builder.add_task(builder.next_unit(), local, out);
+      builder.add_unit(keys[i], keys[i], source->view());
+    }
+    builder.finish();
+    return plan;
+  }
+
+  // Shards, each fetched on the thread pool: its index, then the inner
+  // chunks the selection needs.
+  std::vector<Shard> shards(cp.tasks.size());
+  {
+    std::mutex mu;
+    size_t failed = SIZE_MAX;
+    ErrorCode code = ErrorCode::kInternal;
+    std::string message;
+    ThreadPool::global().parallel_for(cp.tasks.size(), [&](size_t i) {
+      try {
+        fetch_shard(arr, *sharding, keys[i], cp.tasks[i], plan.chunk_shape, options, shards[i]);
+      } catch (const Error& e) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (i < failed) {
+          failed = i;
+          code = e.code();
+          message = e.what();
+        }
+      }
+    });
+    if (failed != SIZE_MAX) throw Error(code, "chunk '" + keys[failed] + "': " + message);
+  }
+  std::vector<std::vector<int64_t>> il(plan.ndim), io(plan.ndim);
   for (size_t i = 0; i < cp.tasks.size(); ++i) {
-    const ChunkTask& task = cp.tasks[i];
-    for (int d = 0; d < plan.ndim; ++d) expand(*task.dims[d], local[d], out[d]);
-    if (!fetched[i]) {
+    for (int d = 0; d < plan.ndim; ++d) expand(*cp.tasks[i].dims[d], local[d], out[d]);
+    Shard& shard = shards[i];
+    if (shard.missing) {
       builder.add_task(-1, local, out);
       continue;
     }
-    auto source = std::make_shared<const ByteBuffer>(std::move(*fetched[i]));
-    plan.sources.push_back(source);
-    const ByteView bytes = source->view();
-    if (!sharding) {
-      builder.add_task(builder.next_unit(), local, out);
-      builder.add_unit(keys[i], keys[i], bytes);
-      continue;
-    }
-    // A shard: its index, then the inner chunks the selection needs.
-    codec::ShardIndex index;
-    try {
-      const codec::ByteRange r = sharding->index_range(bytes.size());
-      if (r.offset + r.length > bytes.size()) {
-        throw Error(ErrorCode::kCorruptChunk, "sharding_indexed: the shard of " + std::to_string(bytes.size()) +
-                                                  " bytes is too short for its index");
-      }
-      index = sharding->decode_index(bytes.subspan(r.offset, r.length), bytes.size(), options.codec);
-    } catch (const Error& e) {
-      throw Error(e.code(), "chunk '" + keys[i] + "': " + e.what());
-    }
-    array::OrthogonalSelection inner_sel;
-    for (int d = 0; d < plan.ndim; ++d) inner_sel.push_back(array::DimSelection::list(local[d]));
-    const array::ChunkPlan ip = array::plan_orthogonal(inner_sel, meta.chunk_shape, plan.chunk_shape);
-    std::vector<std::vector<int64_t>> il(plan.ndim), io(plan.ndim);
-    for (const ChunkTask& it : ip.tasks) {
+    plan.sources.insert(plan.sources.end(), shard.holders.begin(), shard.holders.end());
+    for (size_t k = 0; k < shard.inner_plan.tasks.size(); ++k) {
+      const ChunkTask& it = shard.inner_plan.tasks[k];
       for (int d = 0; d < plan.ndim; ++d) {
         expand(*it.dims[d], il[d], io[d]);
         for (int64_t& o : io[d]) o = out[d][o];  // position in the shard's list -> output position
       }
-      size_t linear = 0;
-      for (int d = 0; d < plan.ndim; ++d) linear = linear * sharding->chunks_per_shard()[d] + it.coords[d];
-      const std::optional<codec::ByteRange> range = index.range(linear);
-      if (!range) {
+      if (!shard.inner[k]) {
         builder.add_task(-1, il, io);
         continue;
       }
       builder.add_task(builder.next_unit(), il, io);
-      builder.add_unit(keys[i] + " (inner chunk " + coords_string(it.coords) + ")", keys[i],
-                       bytes.subspan(range->offset, range->length));
+      builder.add_unit(keys[i] + " (inner chunk " + coords_string(it.coords) + ")", keys[i], *shard.inner[k]);
     }
   }
   builder.finish();

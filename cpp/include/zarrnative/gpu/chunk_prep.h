@@ -69,6 +69,10 @@ PreparedChunk prepare_raw(ByteView in, uint64_t decoded_size, std::string_view c
 
 PreparedChunk prepare_chunk(StoredFormat format, ByteView in, uint64_t decoded_size, std::string_view codec);
 
+// The largest decoded chunk nvCOMP 6's batched decoders take (their
+// headers' *DecompressionMaxAllowedChunkSize); larger chunks go to the CPU.
+uint64_t nvcomp_max_decoded_bytes(GpuCompressor c);
+
 // The checksums of the wrappers, computed on the host (tests, and chunks
 // verified on the CPU): CRC32 (gzip, zlib's polynomial 0xEDB88320) and Adler-32.
 uint32_t crc32(ByteView data, uint32_t crc = 0);

@@ -7,6 +7,7 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <type_traits>
 
 #include "zarrnative/codec/registry.h"
 #include "zarrnative/common/error.h"
@@ -376,45 +377,60 @@ ReadPlan plan_gpu_read(const array::Array& arr, const array::OrthogonalSelection
   return plan;
 }
 
-void scatter_on_host(const ReadPlan& plan, const uint8_t* staging, const uint8_t* decoded, uint8_t* out) {
+ScatterTables scatter_tables(const ReadPlan& plan, uint64_t staging_base, uint64_t decoded_base) {
+  ScatterTables t;
   const int nd = plan.ndim;
-  const size_t item = plan.itemsize;
-  int64_t out_strides[kMaxDims];
-  {
-    int64_t s = 1;
-    for (int d = nd; d-- > 0;) {
-      out_strides[d] = s;
-      s *= plan.out_shape[d];
-    }
+  scatter::Params& p = t.params;
+  p.ndim = nd;
+  p.itemsize = static_cast<int>(plan.itemsize);
+  p.swap_unit = plan.chain.swap_unit;
+  int64_t s = 1;
+  for (int d = nd; d-- > 0;) {
+    p.out_strides[d] = s;
+    s *= plan.out_shape[d];
+    p.stored_strides[d] = plan.stored_strides[d];
+    p.c_strides[d] = plan.c_strides[d];
   }
-  for (const ScatterTask& t : plan.tasks) {
-    const DeviceChunk* c = t.chunk >= 0 ? &plan.chunks[t.chunk] : nullptr;
-    const uint8_t* src = nullptr;
-    const int64_t* strides = plan.c_strides;
-    int swap = 0;
-    if (c) {
-      src = c->compressor == GpuCompressor::kNone ? staging + c->staging_offset : decoded + c->decoded_offset;
-      if (c->stored_layout) {
-        strides = plan.stored_strides;
-        swap = plan.chain.swap_unit;
+  std::memcpy(p.fill, plan.fill.data(), std::min(plan.fill.size(), sizeof p.fill));
+  t.tasks.resize(plan.tasks.size());
+  t.dims.resize(plan.tasks.size() * nd);
+  for (size_t i = 0; i < plan.tasks.size(); ++i) {
+    const ScatterTask& st = plan.tasks[i];
+    scatter::Task& k = t.tasks[i];
+    k.elements = st.elements;
+    k.first_dim = i * nd;
+    if (st.chunk >= 0) {
+      const DeviceChunk& c = plan.chunks[st.chunk];
+      k.src = c.compressor == GpuCompressor::kNone ? staging_base + c.staging_offset : decoded_base + c.decoded_offset;
+      k.stored_layout = c.stored_layout ? 1 : 0;
+    } else {
+      k.src = 0;
+    }
+    for (int d = 0; d < nd; ++d) t.dims[i * nd + d] = {st.index_offset[d], st.count[d]};
+    t.max_elements = std::max(t.max_elements, st.elements);
+  }
+  return t;
+}
+
+void scatter_on_host(const ReadPlan& plan, const uint8_t* staging, const uint8_t* decoded, uint8_t* out) {
+  const ScatterTables t =
+      scatter_tables(plan, reinterpret_cast<uint64_t>(staging), reinterpret_cast<uint64_t>(decoded));
+  const auto run = [&](auto item) {
+    constexpr int kItem = decltype(item)::value;
+    for (const scatter::Task& task : t.tasks) {
+      for (int64_t e = 0; e < task.elements; ++e) {
+        scatter::copy_element<kItem>(task, t.dims.data(), plan.local_index.data(), plan.out_index.data(), t.params, e,
+                                     out);
       }
     }
-    for (int64_t e = 0; e < t.elements; ++e) {
-      int64_t rest = e, s = 0, o = 0;
-      for (int d = nd; d-- > 0;) {
-        const int64_t k = rest % t.count[d];
-        rest /= t.count[d];
-        s += plan.local_index[t.index_offset[d] + k] * strides[d];
-        o += plan.out_index[t.index_offset[d] + k] * out_strides[d];
-      }
-      uint8_t* dst = out + o * item;
-      if (!c) {
-        std::memcpy(dst, plan.fill.data(), item);
-        continue;
-      }
-      std::memcpy(dst, src + s * item, item);
-      if (swap) swap_bytes(dst, item, static_cast<size_t>(swap));
-    }
+  };
+  switch (plan.itemsize) {
+    case 1: run(std::integral_constant<int, 1>{}); break;
+    case 2: run(std::integral_constant<int, 2>{}); break;
+    case 4: run(std::integral_constant<int, 4>{}); break;
+    case 8: run(std::integral_constant<int, 8>{}); break;
+    case 16: run(std::integral_constant<int, 16>{}); break;
+    default: throw Error(ErrorCode::kTypeError, "GPU reads support items of 1, 2, 4, 8 or 16 bytes");
   }
 }
 

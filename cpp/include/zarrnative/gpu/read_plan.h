@@ -33,11 +33,12 @@
 #include "zarrnative/array/selection.h"
 #include "zarrnative/gpu/chain_plan.h"
 #include "zarrnative/gpu/chunk_prep.h"
+#include "zarrnative/gpu/scatter_math.h"
 
 namespace zarrnative::gpu {
 
 // At most this many dimensions (as the device strided copy).
-inline constexpr int kMaxDims = 32;
+inline constexpr int kMaxDims = scatter::kMaxDims;
 // Alignment of each payload in the staging area and of each chunk in the
 // decoded arena: above every nvCOMP input/output alignment requirement.
 inline constexpr uint64_t kAlign = 256;
@@ -106,9 +107,21 @@ struct ReadPlan {
 ReadPlan plan_gpu_read(const array::Array& arr, const array::OrthogonalSelection& sel,
                        const array::ArrayOptions& options = {});
 
-// The scatter kernel's work done on the host: `decoded` holds each chunk's
-// decoded bytes at its decoded_offset (compressed chunks) or staging_offset
-// (others, in `staging`); writes the C-contiguous output `out`. For tests.
+// The tables the scatter kernel reads (scatter_math.h), for chunks whose
+// decoded bytes lie at `staging_base` + staging_offset (uncompressed or
+// CPU-decoded chunks) or `decoded_base` + decoded_offset (the others):
+// device addresses on the device, host addresses in the tests.
+struct ScatterTables {
+  std::vector<scatter::Task> tasks;
+  std::vector<scatter::TaskDim> dims;
+  scatter::Params params;
+  int64_t max_elements = 0;
+};
+ScatterTables scatter_tables(const ReadPlan& plan, uint64_t staging_base, uint64_t decoded_base);
+
+// The scatter kernel's work done on the host, with the kernel's own
+// per-element function over the same tables: `staging` and `decoded` hold
+// the chunks as on the device; writes the C-contiguous output `out`.
 void scatter_on_host(const ReadPlan& plan, const uint8_t* staging, const uint8_t* decoded, uint8_t* out);
 
 // A short report of where the chunks of a plan were decoded.

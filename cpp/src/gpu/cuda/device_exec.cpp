@@ -283,22 +283,12 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
     // The one copy of the payloads on the host: pageable store bytes into
     // pinned memory, so that the upload is a single DMA transfer.
     plan.fill_staging(host);
-    auto* tasks = reinterpret_cast<kernels::Task*>(host + tasks_at);
-    auto* dims = reinterpret_cast<kernels::TaskDim*>(host + dims_at);
-    int64_t max_elements = 0;
-    for (size_t t = 0; t < plan.tasks.size(); ++t) {
-      const ScatterTask& st = plan.tasks[t];
-      kernels::Task k;
-      k.elements = st.elements;
-      k.first_dim = t * nd;
-      if (st.chunk >= 0) {
-        const DeviceChunk& c = plan.chunks[st.chunk];
-        k.src = c.compressor == GpuCompressor::kNone ? dev_addr(c.staging_offset) : dev_addr(arena_at + c.decoded_offset);
-        k.stored_layout = c.stored_layout ? 1 : 0;
-      }
-      tasks[t] = k;
-      for (int d = 0; d < nd; ++d) dims[t * nd + d] = {st.index_offset[d], st.count[d]};
-      max_elements = std::max(max_elements, st.elements);
+    const ScatterTables tables = scatter_tables(plan, dev_addr(0), dev_addr(arena_at));
+    if (!tables.tasks.empty()) {
+      std::memcpy(host + tasks_at, tables.tasks.data(), tables.tasks.size() * sizeof(kernels::Task));
+    }
+    if (!tables.dims.empty()) {
+      std::memcpy(host + dims_at, tables.dims.data(), tables.dims.size() * sizeof(kernels::TaskDim));
     }
     if (!plan.local_index.empty()) {
       std::memcpy(host + local_at, plan.local_index.data(), plan.local_index.size() * sizeof(int64_t));
@@ -335,25 +325,11 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
                                  static_cast<int64_t>(checked.size()), reinterpret_cast<uint32_t*>(dev + chunk_sums_at),
                                  kSegmentBytes, stream),
        "checksum kernels");
-    kernels::ScatterParams params;
-    params.ndim = nd;
-    params.itemsize = static_cast<int>(plan.itemsize);
-    params.swap_unit = plan.chain.swap_unit;
-    {
-      int64_t s = 1;
-      for (int d = nd; d-- > 0;) {
-        params.out_strides[d] = s;
-        s *= plan.out_shape[d];
-        params.stored_strides[d] = plan.stored_strides[d];
-        params.c_strides[d] = plan.c_strides[d];
-      }
-    }
-    std::memcpy(params.fill, plan.fill.data(), std::min<size_t>(plan.fill.size(), sizeof params.fill));
     ok(kernels::launch_scatter(reinterpret_cast<const kernels::Task*>(dev + tasks_at),
-                               static_cast<int64_t>(plan.tasks.size()), max_elements,
+                               static_cast<int64_t>(plan.tasks.size()), tables.max_elements,
                                reinterpret_cast<const kernels::TaskDim*>(dev + dims_at),
                                reinterpret_cast<const int64_t*>(dev + local_at),
-                               reinterpret_cast<const int64_t*>(dev + outidx_at), params, static_cast<uint8_t*>(out),
+                               reinterpret_cast<const int64_t*>(dev + outidx_at), tables.params, static_cast<uint8_t*>(out),
                                stream),
        "scatter kernel");
     if (results_end > results_begin) {

@@ -1,44 +1,20 @@
 // The GPU read's kernels and their launchers. This header is included by
 // .cu files (compiled as C++17 by nvcc), so it holds plain structs only:
 // no zarrnative header that needs C++20. Private to cpp/src/gpu.
+// The scatter tables (Task, TaskDim, ScatterParams) are scatter_math.h's.
 #pragma once
 
 #include <cuda_runtime.h>
 
 #include <cstdint>
 
+#include "zarrnative/gpu/scatter_math.h"
+
 namespace zarrnative::gpu::kernels {
 
-inline constexpr int kMaxDims = 32;
-
-// What every scatter task shares. Strides are in elements: of the output
-// (C order), and of a decoded chunk in its stored layout (transposes
-// applied) and in C order (chunks the CPU decoded), per array dimension.
-struct ScatterParams {
-  int ndim = 0;
-  int itemsize = 0;   // 1, 2, 4, 8 or 16
-  int swap_unit = 0;  // 0: no byte swap; else the size of each swapped unit
-  int64_t out_strides[kMaxDims] = {};
-  int64_t stored_strides[kMaxDims] = {};
-  int64_t c_strides[kMaxDims] = {};
-  uint8_t fill[16] = {};  // the fill element
-};
-
-// One chunk -> output part. `src` is the device address of the decoded
-// chunk, 0 for the fill value. Its dimensions are ndim TaskDim entries
-// from `first_dim`; each names `count` (local, out) coordinate pairs in
-// the index tables.
-struct Task {
-  uint64_t src = 0;
-  int64_t elements = 0;
-  uint64_t first_dim = 0;
-  int32_t stored_layout = 1;
-  int32_t reserved = 0;
-};
-struct TaskDim {
-  uint64_t index_offset = 0;
-  uint64_t count = 0;
-};
+using Task = scatter::Task;
+using TaskDim = scatter::TaskDim;
+using ScatterParams = scatter::Params;
 
 // Launches the scatter of `ntasks` tasks (each at most `max_elements`
 // elements) on `stream`; returns the launch's error.

@@ -5,7 +5,7 @@ in C++ threads, and results travel to numpy, CuPy, PyTorch and JAX without
 copies through :mod:`zarrnative.ndarray`.
 """
 
-from zarrnative import codecs, errors, ndarray, storage
+from zarrnative import api, codecs, errors, ndarray, storage
 from zarrnative._api import (
     consolidate_metadata,
     copy,
@@ -25,6 +25,7 @@ from zarrnative._api import (
 )
 from zarrnative._array import Array
 from zarrnative._config import config
+from zarrnative._debug import print_debug_info
 from zarrnative._create import (
     array,
     create,
@@ -49,6 +50,7 @@ __version__ = "0.1.0"
 __all__ = [
     "__version__",
     "Array",
+    "api",
     "array",
     "codecs",
     "config",
@@ -78,6 +80,7 @@ __all__ = [
     "open_consolidated",
     "open_group",
     "open_like",
+    "print_debug_info",
     "save",
     "save_array",
     "save_group",

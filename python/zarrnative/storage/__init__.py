@@ -8,6 +8,8 @@ read needs, then one call into the core (``_batch``). ``StorePath`` and
 ``make_store_path`` address paths inside any of them.
 """
 
+import pathlib
+
 from zarrnative.storage._base import PythonStore, StoreError
 from zarrnative.storage._common import StorePath, make_store_path
 from zarrnative.storage._fsspec import FsspecStore
@@ -17,6 +19,9 @@ from zarrnative.storage._obstore import ObjectStore
 from zarrnative.storage._wrapper import LoggingStore, WrapperStore
 from zarrnative.storage._zip import ZipStore
 
+# What a ``store=`` argument may be (zarr-python's ``StoreLike``).
+StoreLike = LocalStore | MemoryStore | PythonStore | StorePath | pathlib.Path | str | dict
+
 __all__ = [
     "FsspecStore",
     "LocalStore",
@@ -25,6 +30,7 @@ __all__ = [
     "ObjectStore",
     "PythonStore",
     "StoreError",
+    "StoreLike",
     "StorePath",
     "WrapperStore",
     "ZipStore",

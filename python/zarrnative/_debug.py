@@ -1,0 +1,43 @@
+"""``print_debug_info()``: versions of the platform, Python, zarrnative and
+the packages it uses, for bug reports."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def print_debug_info() -> None:
+    """Prints the platform, the versions of Python, zarrnative and its
+    required and optional dependencies, and what the native core supports."""
+    from zarrnative import __version__
+    from zarrnative._features import features
+
+    print(f"platform: {platform.platform()}")
+    print(f"python: {platform.python_version()}")
+    print(f"zarrnative: {__version__}")
+    print("\n**Required dependencies:**")
+    for dist in ("numpy",):
+        print(f"{dist}: {_version(dist)}")
+    print("\n**Optional dependencies:**")
+    missing = []
+    for dist in ("numcodecs", "fsspec", "s3fs", "obstore", "rich", "cupy-cuda13x", "torch",
+                 "nvidia-libnvcomp-cu13"):
+        v = _version(dist)
+        if v is None:
+            missing.append(dist)
+        else:
+            print(f"{dist}: {v}")
+    if missing:
+        print("\n**Not Installed:**")
+        for dist in missing:
+            print(dist)
+    print("\n**Native core:**")
+    print(features())

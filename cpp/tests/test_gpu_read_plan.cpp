@@ -103,6 +103,19 @@ Bytes run_on_host(const gpu::ReadPlan& plan) {
     if (c.check == gpu::StreamCheck::kCrc32) EXPECT_EQ(gpu::crc32(d), c.checksum) << c.key;
     if (c.check == gpu::StreamCheck::kAdler32) EXPECT_EQ(gpu::adler32(d), c.checksum) << c.key;
   }
+  // The device's checksum step (segments of 100 bytes, combined), run here.
+  const gpu::ChecksumTables checks = gpu::checksum_tables(plan, reinterpret_cast<uint64_t>(decoded.data()), 100);
+  const std::vector<uint32_t> sums = gpu::checksums_on_host(checks, 100);
+  for (size_t j = 0; j < sums.size(); ++j) {
+    EXPECT_EQ(sums[j], plan.chunks[checks.plan_chunk[j]].checksum) << plan.chunks[checks.plan_chunk[j]].key;
+  }
+  if (!checks.chunks.empty()) {
+    // A wrong decoded byte is caught.
+    Bytes damaged = decoded;
+    damaged[plan.chunks[checks.plan_chunk[0]].decoded_offset] ^= 1;
+    const gpu::ChecksumTables again = gpu::checksum_tables(plan, reinterpret_cast<uint64_t>(damaged.data()), 100);
+    EXPECT_NE(gpu::checksums_on_host(again, 100)[0], plan.chunks[checks.plan_chunk[0]].checksum);
+  }
   int64_t n = 1;
   for (int64_t e : plan.out_shape) n *= e;
   Bytes out(static_cast<size_t>(n) * plan.itemsize, 0xEE);

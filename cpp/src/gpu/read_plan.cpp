@@ -434,6 +434,38 @@ void scatter_on_host(const ReadPlan& plan, const uint8_t* staging, const uint8_t
   }
 }
 
+ChecksumTables checksum_tables(const ReadPlan& plan, uint64_t decoded_base, uint64_t segment_bytes) {
+  ChecksumTables t;
+  for (size_t i = 0; i < plan.chunks.size(); ++i) {
+    const DeviceChunk& c = plan.chunks[i];
+    if (c.compressor == GpuCompressor::kNone || c.check == StreamCheck::kNone) continue;
+    CheckedChunk k;
+    k.first_segment = t.segments.size();
+    k.kind = c.check == StreamCheck::kCrc32 ? kChecksumCrc32 : kChecksumAdler32;
+    k.nsegments = static_cast<uint32_t>((c.decoded_size + segment_bytes - 1) / segment_bytes);
+    k.last_len = c.decoded_size - (k.nsegments ? (k.nsegments - 1) * segment_bytes : 0);
+    for (uint32_t s = 0; s < k.nsegments; ++s) {
+      Segment seg;
+      seg.ptr = decoded_base + c.decoded_offset + s * segment_bytes;
+      seg.len = static_cast<uint32_t>(s + 1 < k.nsegments ? segment_bytes : k.last_len);
+      seg.kind = k.kind;
+      t.segments.push_back(seg);
+    }
+    t.chunks.push_back(k);
+    t.plan_chunk.push_back(i);
+  }
+  return t;
+}
+
+std::vector<uint32_t> checksums_on_host(const ChecksumTables& tables, uint64_t segment_bytes) {
+  uint32_t table[256];
+  crc32_make_table(table);
+  std::vector<uint32_t> sums(tables.segments.size()), out(tables.chunks.size());
+  for (size_t i = 0; i < sums.size(); ++i) sums[i] = segment_sum(tables.segments[i], table);
+  for (size_t i = 0; i < out.size(); ++i) out[i] = combine_segments(tables.chunks[i], sums.data(), segment_bytes);
+  return out;
+}
+
 std::string describe(const ReadPlan& plan) {
   std::ostringstream s;
   if (plan.whole_cpu) {

@@ -102,4 +102,44 @@ ZN_HD inline uint32_t adler32_combine(uint32_t adler_a, uint32_t adler_b, uint64
   return static_cast<uint32_t>(b << 16 | a);
 }
 
+// --- the tables of the device checksum step -----------------------------------
+// One thread per Segment computes its checksum (segment_sum); then one
+// thread per CheckedChunk combines its segments' (combine_segments). The
+// host tests run these same functions over the same tables.
+
+enum ChecksumKind : uint32_t { kChecksumCrc32 = 1, kChecksumAdler32 = 2 };
+
+struct Segment {
+  uint64_t ptr = 0;  // address of the segment's first byte
+  uint32_t len = 0;
+  uint32_t kind = 0;  // ChecksumKind
+};
+
+struct CheckedChunk {
+  uint64_t first_segment = 0;
+  uint32_t nsegments = 0;
+  uint32_t kind = 0;
+  uint64_t last_len = 0;  // bytes of the last segment (the others: the segment size)
+};
+
+ZN_HD inline uint32_t segment_sum(const Segment& s, const uint32_t* crc_table) {
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(s.ptr);
+  return s.kind == kChecksumCrc32 ? crc32_bytes(crc_table, 0, p, s.len) : adler32_bytes(1, p, s.len);
+}
+
+ZN_HD inline uint32_t combine_segments(const CheckedChunk& c, const uint32_t* sums, uint64_t segment_bytes) {
+  if (c.nsegments == 0) return c.kind == kChecksumCrc32 ? 0u : 1u;  // the checksums of no bytes
+  sums += c.first_segment;
+  uint32_t total = sums[0];
+  if (c.kind == kChecksumCrc32) {
+    const uint32_t factor = crc32_shift_factor(segment_bytes);
+    for (uint32_t k = 1; k + 1 < c.nsegments; ++k) total = crc32_combine_factor(total, sums[k], factor);
+    if (c.nsegments > 1) total = crc32_combine(total, sums[c.nsegments - 1], c.last_len);
+  } else {
+    for (uint32_t k = 1; k + 1 < c.nsegments; ++k) total = adler32_combine(total, sums[k], segment_bytes);
+    if (c.nsegments > 1) total = adler32_combine(total, sums[c.nsegments - 1], c.last_len);
+  }
+  return total;
+}
+
 }  // namespace zarrnative::gpu

@@ -32,6 +32,7 @@
 #include "zarrnative/array/array.h"
 #include "zarrnative/array/selection.h"
 #include "zarrnative/gpu/chain_plan.h"
+#include "zarrnative/gpu/checksum_math.h"
 #include "zarrnative/gpu/chunk_prep.h"
 #include "zarrnative/gpu/scatter_math.h"
 
@@ -123,6 +124,19 @@ ScatterTables scatter_tables(const ReadPlan& plan, uint64_t staging_base, uint64
 // per-element function over the same tables: `staging` and `decoded` hold
 // the chunks as on the device; writes the C-contiguous output `out`.
 void scatter_on_host(const ReadPlan& plan, const uint8_t* staging, const uint8_t* decoded, uint8_t* out);
+
+// The tables of the device checksum step (checksum_math.h) for the chunks
+// whose wrapper stores a CRC32 / Adler-32, decoded at `decoded_base` +
+// decoded_offset, cut into segments of `segment_bytes`.
+struct ChecksumTables {
+  std::vector<Segment> segments;
+  std::vector<CheckedChunk> chunks;
+  std::vector<size_t> plan_chunk;  // the plan's chunk of each checked chunk
+};
+ChecksumTables checksum_tables(const ReadPlan& plan, uint64_t decoded_base, uint64_t segment_bytes);
+// The checksum step done on the host with the kernels' functions: one
+// checksum per checked chunk. For tests.
+std::vector<uint32_t> checksums_on_host(const ChecksumTables& tables, uint64_t segment_bytes);
 
 // A short report of where the chunks of a plan were decoded.
 std::string describe(const ReadPlan& plan);

@@ -1,8 +1,7 @@
 // Gzip's CRC32 and zlib's Adler-32 of decoded chunks on the device: one
-// thread per segment, then one thread per chunk combining its segments
-// (the arithmetic is in zarrnative/gpu/checksum_math.h, tested on the host).
+// thread per segment, then one thread per chunk combining its segments, with
+// the functions of zarrnative/gpu/checksum_math.h that the host tests run.
 #include "gpu/cuda/kernels.h"
-#include "zarrnative/gpu/checksum_math.h"
 
 namespace zarrnative::gpu::kernels {
 namespace {
@@ -14,32 +13,13 @@ __global__ void segment_kernel(const Segment* segments, int64_t n, uint32_t* sum
   if (threadIdx.x == 0) crc32_make_table(table);
   __syncthreads();
   const int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x;
-  if (i >= n) return;
-  const Segment s = segments[i];
-  const uint8_t* p = reinterpret_cast<const uint8_t*>(s.ptr);
-  sums[i] = s.kind == kCrc32 ? crc32_bytes(table, 0, p, s.len) : adler32_bytes(1, p, s.len);
+  if (i < n) sums[i] = segment_sum(segments[i], table);
 }
 
 __global__ void combine_kernel(const CheckedChunk* chunks, int64_t n, const uint32_t* segment_sums,
                                uint32_t* chunk_sums, uint64_t segment_bytes) {
   const int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x;
-  if (i >= n) return;
-  const CheckedChunk c = chunks[i];
-  const uint32_t* sums = segment_sums + c.first_segment;
-  if (c.nsegments == 0) {
-    chunk_sums[i] = c.kind == kCrc32 ? 0u : 1u;  // the checksums of no bytes
-    return;
-  }
-  uint32_t total = sums[0];
-  if (c.kind == kCrc32) {
-    const uint32_t factor = crc32_shift_factor(segment_bytes);
-    for (uint32_t k = 1; k + 1 < c.nsegments; ++k) total = crc32_combine_factor(total, sums[k], factor);
-    if (c.nsegments > 1) total = crc32_combine(total, sums[c.nsegments - 1], c.last_len);
-  } else {
-    for (uint32_t k = 1; k + 1 < c.nsegments; ++k) total = adler32_combine(total, sums[k], segment_bytes);
-    if (c.nsegments > 1) total = adler32_combine(total, sums[c.nsegments - 1], c.last_len);
-  }
-  chunk_sums[i] = total;
+  if (i < n) chunk_sums[i] = combine_segments(chunks[i], segment_sums, segment_bytes);
 }
 
 }  // namespace

@@ -206,9 +206,6 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
 
   // --- what goes where ----------------------------------------------------
   Group groups[kCompressors];
-  std::vector<kernels::Segment> segments;
-  std::vector<kernels::CheckedChunk> checked;
-  std::vector<size_t> checked_chunk;  // plan chunk of each checked chunk
   for (size_t i = 0; i < plan.chunks.size(); ++i) {
     const DeviceChunk& c = plan.chunks[i];
     if (c.compressor == GpuCompressor::kNone) continue;
@@ -216,23 +213,12 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
     g.chunks.push_back(i);
     g.max_decoded = std::max(g.max_decoded, c.decoded_size);
     g.total_decoded += c.decoded_size;
-    if (options.verify_checksums && c.check != StreamCheck::kNone) {
-      kernels::CheckedChunk k;
-      k.first_segment = segments.size();
-      k.kind = c.check == StreamCheck::kCrc32 ? kernels::kCrc32 : kernels::kAdler32;
-      k.nsegments = static_cast<uint32_t>((c.decoded_size + kSegmentBytes - 1) / kSegmentBytes);
-      k.last_len = c.decoded_size - (k.nsegments ? (k.nsegments - 1) * kSegmentBytes : 0);
-      for (uint32_t s = 0; s < k.nsegments; ++s) {
-        kernels::Segment seg;
-        seg.ptr = c.decoded_offset + s * kSegmentBytes;  // made absolute below
-        seg.len = static_cast<uint32_t>(s + 1 < k.nsegments ? kSegmentBytes : k.last_len);
-        seg.kind = k.kind;
-        segments.push_back(seg);
-      }
-      checked.push_back(k);
-      checked_chunk.push_back(i);
-    }
   }
+  // Offsets in the arena for now; made device addresses once it exists.
+  ChecksumTables checks;
+  if (options.verify_checksums) checks = checksum_tables(plan, 0, kSegmentBytes);
+  std::vector<Segment>& segments = checks.segments;
+  std::vector<CheckedChunk>& checked = checks.chunks;
 
   const nvcomp::Api* api = nullptr;
   uint64_t temp_bytes = 0;
@@ -303,7 +289,7 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
         reinterpret_cast<uint64_t*>(host + g.out_ptrs)[j] = dev_addr(arena_at + c.decoded_offset);
       }
     }
-    for (kernels::Segment& s : segments) s.ptr = dev_addr(arena_at + s.ptr);
+    for (Segment& s : segments) s.ptr = dev_addr(arena_at) + s.ptr;
     if (!segments.empty()) std::memcpy(host + segments_at, segments.data(), segments.size() * sizeof(kernels::Segment));
     if (!checked.empty()) std::memcpy(host + checked_at, checked.data(), checked.size() * sizeof(kernels::CheckedChunk));
 
@@ -355,7 +341,7 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
     }
     const auto* sums = reinterpret_cast<const uint32_t*>(host + chunk_sums_at);
     for (size_t j = 0; j < checked.size(); ++j) {
-      const DeviceChunk& c = plan.chunks[checked_chunk[j]];
+      const DeviceChunk& c = plan.chunks[checks.plan_chunk[j]];
       if (sums[j] != c.checksum) {
         chunk_error(c, std::string(c.check == StreamCheck::kCrc32 ? "CRC32" : "Adler-32") + " mismatch: stored " +
                            hex32(c.checksum) + ", computed " + hex32(sums[j]));

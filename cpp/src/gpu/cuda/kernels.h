@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "zarrnative/gpu/checksum_math.h"
 #include "zarrnative/gpu/scatter_math.h"
 
 namespace zarrnative::gpu::kernels {
@@ -22,19 +23,12 @@ cudaError_t launch_scatter(const Task* tasks, int64_t ntasks, int64_t max_elemen
                            const int64_t* local_index, const int64_t* out_index, const ScatterParams& params,
                            uint8_t* out, cudaStream_t stream);
 
-// Checksums of decoded chunks, computed per segment, then combined per chunk.
-enum ChecksumKind : uint32_t { kCrc32 = 1, kAdler32 = 2 };
-struct Segment {
-  uint64_t ptr = 0;  // device address
-  uint32_t len = 0;
-  uint32_t kind = 0;
-};
-struct CheckedChunk {
-  uint64_t first_segment = 0;
-  uint32_t nsegments = 0;
-  uint32_t kind = 0;
-  uint64_t last_len = 0;  // bytes of the last segment (the others: segment_bytes)
-};
+// Checksums of decoded chunks, computed per segment, then combined per
+// chunk (the tables are checksum_math.h's).
+using Segment = gpu::Segment;
+using CheckedChunk = gpu::CheckedChunk;
+inline constexpr uint32_t kCrc32 = kChecksumCrc32;
+inline constexpr uint32_t kAdler32 = kChecksumAdler32;
 
 cudaError_t launch_checksums(const Segment* segments, int64_t nsegments, uint32_t* segment_sums,
                              const CheckedChunk* chunks, int64_t nchunks, uint32_t* chunk_sums,

@@ -252,6 +252,18 @@ def test_device_read_without_a_gpu_raises_device_unavailable(compressors):
     assert isinstance(e.value, RuntimeError)
 
 
+def test_python_store_device_read_without_a_gpu_raises_device_unavailable():
+    reason = _no_gpu_reason()
+    store = zarr.storage.WrapperStore(zarr.storage.MemoryStore())
+    arr = zarr.create_array(store, shape=(10,), chunks=(4,), dtype="<i4")
+    arr[:] = np.arange(10)
+    with pytest.raises(DeviceUnavailableError, match=reason.split(":")[0]):
+        arr.get(slice(2, 5), device="cuda")
+    with zarrnative.config.set(device="cuda"):
+        with pytest.raises(DeviceUnavailableError):
+            arr[2:5]
+
+
 def test_config_device_cuda_without_a_gpu_raises_on_read():
     reason = _no_gpu_reason()
     arr = _array({"compressors": zarr.codecs.GzipCodec()})
@@ -324,6 +336,17 @@ def test_gpu_read_sharded():
     arr[:40] = np.arange(40 * 50).reshape(40, 50)
     for sel in [(slice(None), slice(None)), (slice(5, 60, 3), slice(7, 43)), (np.array([63, 1, 33]), 4)]:
         np.testing.assert_array_equal(cp.asnumpy(arr.get(sel, device="cuda")), arr.get(sel))
+
+
+@pytest.mark.gpu
+def test_gpu_read_python_store_is_read_on_the_cpu_and_uploaded():
+    cp = _cupy_or_skip()
+    store = zarr.storage.WrapperStore(zarr.storage.MemoryStore())
+    arr = zarr.create_array(store, shape=(10, 3), chunks=(4, 2), dtype="<i4", compressors=zarr.codecs.ZstdCodec())
+    arr[:] = np.arange(30).reshape(10, 3)
+    with zarrnative.config.set(device="cuda"):
+        got = arr[2:7, 1]
+    np.testing.assert_array_equal(cp.asnumpy(got), np.arange(30).reshape(10, 3)[2:7, 1])
 
 
 @pytest.mark.gpu

@@ -134,7 +134,7 @@ def read(array, sel, device: int, *, stream: Any = None, out=None, scalar: bool 
         # needs a native store: read on the CPU, then upload.
         if features_cuda_reason() is not None:
             raise _core.DeviceUnavailableError("no CUDA device is usable: " + features_cuda_reason())
-        host = array._read_orthogonal(sel)
+        host = array._read_orthogonal(sel, device="cpu")
         log.info("array %r: read on the CPU (a Python store), then uploaded", array.path)
         from zarrnative.ndarray import as_array
         result = as_array(host).cuda(device)

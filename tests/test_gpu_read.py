@@ -365,9 +365,14 @@ def test_gpu_read_config_switch_and_torch():
 
 @pytest.mark.gpu
 @pytest.mark.parametrize("codec", ["gzip", "zstd", "zlib", "lz4"])
-def test_gpu_detects_corrupt_streams(codec):
-    """A stream whose header is fine but whose data is not: nvCOMP's status,
-    the decoded size or the CRC32 / Adler-32 must catch it, as the CPU does."""
+@pytest.mark.parametrize("damage", ["truncated", "flipped byte"])
+def test_gpu_detects_corrupt_streams(codec, damage):
+    """Streams whose headers are fine but whose data is not: nvCOMP's status,
+    the decoded size or the CRC32 / Adler-32 must catch them, as the CPU
+    does. (A flipped byte is caught only by the checksummed formats: zstd
+    without a checksum and lz4 may decode it to other bytes on either path.)"""
+    if damage == "flipped byte" and codec in ("zstd", "lz4"):
+        pytest.skip("no checksum in these chunks: neither path can tell")
     compressor = {"gzip": numcodecs.GZip(), "zlib": numcodecs.Zlib(), "lz4": numcodecs.LZ4(),
                   "zstd": numcodecs.Zstd()}[codec]
     store = zarr.storage.MemoryStore()
@@ -375,7 +380,10 @@ def test_gpu_detects_corrupt_streams(codec):
                             compressors=compressor)
     arr[:] = np.arange(4000) % 251
     raw = bytearray(store.get_many_sync(["0"])[0])
-    raw[len(raw) // 2] ^= 0x5A
+    if damage == "truncated":
+        raw = raw[:len(raw) * 2 // 3] + raw[-8:]  # keeps a gzip / zlib trailer
+    else:
+        raw[len(raw) // 2] ^= 0x5A
     store.set_sync("0", bytes(raw))
     with pytest.raises(CorruptChunkError):
         arr[...]

@@ -74,6 +74,9 @@ void* big_alloc(size_t n, size_t align, size_t& capacity) {
   }
   if (n > SIZE_MAX - kHugePage) throw std::bad_alloc();
   const size_t size = (n + kPage - 1) / kPage * kPage;
+  // Blocks of 4 MiB and more (whole shards, results) take transparent huge
+  // pages: first touching them then faults once per 2 MiB, not per 4 KiB.
+  if (size >= 2 * kHugePage && align < kHugePage) align = kHugePage;
   ThreadCache* c = align <= kPage && size <= kCacheMax ? cache() : nullptr;
   if (c) {
     // The smallest cached block that fits, unless it is more than twice the size.

@@ -101,7 +101,11 @@ void Array::read_task(const ChunkTask& task, NDArray& out, const ArrayOptions& o
     codec::ShardRegion region = shard_region(task);
     const Shape& lo = region.start;
     auto reader = store_->range_reader(key);
-    if (task.covers_chunk) {  // the region is exactly the selected block of `out`
+    bool dense = true;  // unit-step runs: the bounding box is the selected block itself
+    for (int d = 0; d < n && dense; ++d) {
+      dense = task.dims[d]->is_run && (task.dims[d]->local_step == 1 || task.dims[d]->count <= 1);
+    }
+    if (task.covers_chunk || dense) {  // the region is exactly the selected block of `out`
       NDArray target = subview(out, out_start, counts);
       codec::read_shard_region(*sharding_, *reader, region, target, options.codec, options.shard);
       return;

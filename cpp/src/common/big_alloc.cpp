@@ -13,7 +13,8 @@ namespace {
 constexpr size_t kPage = 4096;
 constexpr size_t kHugePage = size_t{2} << 20;
 constexpr size_t kCacheMax = size_t{8} << 20;  // larger blocks are unmapped at once
-constexpr int kCacheSlots = 2;
+constexpr size_t kCacheBytes = size_t{8} << 20;  // at most this much kept per thread
+constexpr int kCacheSlots = 6;
 
 struct Block {
   void* p = nullptr;
@@ -124,6 +125,19 @@ void big_free(void* p, size_t capacity) noexcept {
     }
     if (slot->p) munmap(slot->p, slot->cap);
     *slot = Block{p, capacity};
+    // Keep the total bounded: drop the smallest others until it fits.
+    for (;;) {
+      size_t total = 0;
+      Block* smallest = nullptr;
+      for (Block& b : c->slots) {
+        if (!b.p) continue;
+        total += b.cap;
+        if (&b != slot && (!smallest || b.cap < smallest->cap)) smallest = &b;
+      }
+      if (total <= kCacheBytes || !smallest) break;
+      munmap(smallest->p, smallest->cap);
+      *smallest = Block{};
+    }
     return;
   }
   munmap(p, capacity);

@@ -5,8 +5,8 @@
 // when freed, so a read's temporaries never stay behind in malloc's arenas
 // (glibc raises its mmap threshold after the first large free, and later
 // chunk buffers then pile up in per-thread arenas: a 32 MiB read left 7 MiB
-// behind). Each thread keeps its two most recently freed blocks of up to
-// 8 MiB for reuse, so decoding chunk after chunk does not fault in fresh
+// behind). Each thread keeps up to six recently freed blocks of up to
+// 8 MiB (8 MiB in all) for reuse, so decoding chunk after chunk does not fault in fresh
 // pages for every chunk. Smaller blocks come from malloc.
 //
 //   size_t cap = 0;

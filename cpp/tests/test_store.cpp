@@ -431,3 +431,25 @@ TEST_F(FilesystemStoreTest, FsyncOptionWrites) {
 }
 
 }  // namespace
+
+TEST(FilesystemStorePin, SharesTheRootForARequestAndLetsItGoAfter) {
+  TempDir dir;
+  const sfs::path root = dir.path / "root";
+  FilesystemStore store{root.string()};
+  EXPECT_EQ(store.pin(), nullptr);  // no root yet: nothing to share
+  store.set("a/b", bv("one"));
+  {
+    auto pin = store.pin();
+    ASSERT_NE(pin, nullptr);
+    auto again = store.pin();  // nested pins share the descriptor
+    store.set("a/c", bv("two"));
+    EXPECT_EQ(str(store.get("a/b")), "one");
+    EXPECT_EQ(str(store.get("a/c")), "two");
+  }
+  // All pins gone: a root replaced on disk is seen at once (no stale descriptor).
+  sfs::remove_all(root);
+  sfs::create_directories(root / "a");
+  std::ofstream(root / "a" / "b", std::ios::binary) << "new";
+  EXPECT_EQ(str(store.get("a/b")), "new");
+  EXPECT_EQ(str(store.get("a/c")), "<missing>");
+}

@@ -157,6 +157,7 @@ void Array::read_task(const ChunkTask& task, NDArray& out, const ArrayOptions& o
 }
 
 void Array::read(const OrthogonalSelection& sel, NDArray& out, const ArrayOptions& options) const {
+  const auto pinned = store_->pin();  // the store's shared state, held for this request
   ChunkPlan plan = plan_orthogonal(sel, meta_.shape, meta_.chunk_shape);
   check_destination(out, meta_, plan.out_shape, "read");
   run_tasks(plan.tasks.size(), [&](size_t i) { return chunk_key(plan.tasks[i].coords); },
@@ -165,6 +166,7 @@ void Array::read(const OrthogonalSelection& sel, NDArray& out, const ArrayOption
 
 void Array::read_points(const std::vector<std::vector<int64_t>>& points, NDArray& out,
                         const ArrayOptions& options) const {
+  const auto pinned = store_->pin();  // the store's shared state, held for this request
   std::vector<PointGroup> groups = plan_points(points, meta_.shape, meta_.chunk_shape);
   const int64_t count = points.empty() ? 0 : static_cast<int64_t>(points[0].size());
   check_destination(out, meta_, Shape{count}, "read_points");

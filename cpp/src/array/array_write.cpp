@@ -136,6 +136,7 @@ void Array::write_task(const ChunkTask& task, const NDArray& value, const ArrayO
 }
 
 void Array::write(const OrthogonalSelection& sel, const NDArray& value, const ArrayOptions& options) {
+  const auto pinned = store_->pin();  // the store's shared state, held for this request
   check(!store_->read_only(), ErrorCode::kInvalidArgument,
         "cannot write to array '" + path_ + "': " + store_->describe() + " is read-only");
   ChunkPlan plan = plan_orthogonal(sel, meta_.shape, meta_.chunk_shape);
@@ -179,6 +180,7 @@ void Array::write(const OrthogonalSelection& sel, const NDArray& value, const Ar
 
 void Array::write_points(const std::vector<std::vector<int64_t>>& points, const NDArray& value,
                          const ArrayOptions& options) {
+  const auto pinned = store_->pin();  // the store's shared state, held for this request
   check(!store_->read_only(), ErrorCode::kInvalidArgument,
         "cannot write to array '" + path_ + "': " + store_->describe() + " is read-only");
   std::vector<PointGroup> groups = plan_points(points, meta_.shape, meta_.chunk_shape);

@@ -84,7 +84,23 @@ class FilesystemStore::Root {
     return Fd(fd);
   }
 
-  static Fd open(const FilesystemStore& s, bool create) {
+  // The root's descriptor: the pinned one while a pin is held, else opened now.
+  struct Ref {
+    Fd owned;
+    std::shared_ptr<const int> shared;
+    int get() const { return shared ? *shared : owned.get(); }
+    explicit operator bool() const { return shared != nullptr || static_cast<bool>(owned); }
+  };
+
+  static Ref open(const FilesystemStore& s, bool create) {
+    {
+      std::lock_guard<std::mutex> lock(s.pin_mu_);
+      if (s.pinned_root_) return Ref{Fd(), s.pinned_root_};
+    }
+    return Ref{open_fresh(s, create), nullptr};
+  }
+
+  static Fd open_fresh(const FilesystemStore& s, bool create) {
     Fd fd(::open(s.root_.c_str(), kDirFlags));
     if (!fd && errno == ENOENT && create) {
       std::error_code ec;
@@ -128,6 +144,24 @@ FilesystemStore::FilesystemStore(std::string root, bool read_only, FilesystemOpt
 
 std::string FilesystemStore::describe() const { return "file://" + root_; }
 
+std::shared_ptr<void> FilesystemStore::pin() {
+  std::lock_guard<std::mutex> lock(pin_mu_);
+  if (!pinned_root_) {
+    Fd fd = Root::open_fresh(*this, false);
+    if (!fd) return nullptr;  // no root yet: each operation opens (or makes) it
+    pinned_root_ = std::shared_ptr<const int>(new int(fd.release()), [](const int* p) {
+      ::close(*p);
+      delete p;
+    });
+  }
+  ++pins_;
+  // Points at the store (never deleted through it): non-null while held.
+  return std::shared_ptr<void>(static_cast<void*>(this), [this](void*) {
+    std::lock_guard<std::mutex> lock(pin_mu_);
+    if (--pins_ == 0) pinned_root_.reset();
+  });
+}
+
 
 std::shared_ptr<Store> FilesystemStore::with_read_only(bool read_only) const {
   return std::make_shared<FilesystemStore>(root_, read_only, options_);
@@ -135,7 +169,7 @@ std::shared_ptr<Store> FilesystemStore::with_read_only(bool read_only) const {
 
 std::optional<ByteBuffer> FilesystemStore::get(std::string_view key) {
   validate_key(key);
-  Fd root = Root::open(*this, false);
+  auto root = Root::open(*this, false);
   if (!root) return std::nullopt;
   Fd fd = Root::open_at(*this, root.get(), std::string(key).c_str(), kReadFlags);
   if (!fd) {
@@ -156,7 +190,7 @@ std::vector<std::optional<ByteBuffer>> FilesystemStore::get_ranges(std::string_v
                                                                    std::span<const ByteRange> ranges) {
   validate_key(key);
   std::vector<std::optional<ByteBuffer>> out(ranges.size());
-  Fd root = Root::open(*this, false);
+  auto root = Root::open(*this, false);
   if (!root) return out;
   Fd fd = Root::open_at(*this, root.get(), std::string(key).c_str(), kReadFlags);
   if (!fd) {
@@ -179,7 +213,7 @@ std::vector<std::optional<ByteBuffer>> FilesystemStore::get_ranges(std::string_v
 
 std::optional<uint64_t> FilesystemStore::size(std::string_view key) {
   validate_key(key);
-  Fd root = Root::open(*this, false);
+  auto root = Root::open(*this, false);
   if (!root) return std::nullopt;
   Fd fd = Root::open_at(*this, root.get(), std::string(key).c_str(), O_PATH | O_CLOEXEC);
   if (!fd) {
@@ -205,7 +239,7 @@ void FilesystemStore::set(std::string_view key, ByteView value) {
   if (read_only_) throw_read_only(*this);
   validate_key(key);
   auto [parent, leaf] = split(key);
-  Fd root = Root::open(*this, true);
+  auto root = Root::open(*this, true);
   Fd dir = parent.empty() ? Fd() : Root::dir(*this, root.get(), parent, true, key);
   int dfd = parent.empty() ? root.get() : dir.get();
   std::string tmp = fs::temp_name(leaf);
@@ -237,7 +271,7 @@ bool FilesystemStore::erase(std::string_view key) {
   if (read_only_) throw_read_only(*this);
   validate_key(key);
   auto [parent, leaf] = split(key);
-  Fd root = Root::open(*this, false);
+  auto root = Root::open(*this, false);
   if (!root) return false;
   Fd dir = parent.empty() ? Fd() : Root::dir(*this, root.get(), parent, false, key);
   if (!parent.empty() && !dir) return false;
@@ -256,7 +290,7 @@ void FilesystemStore::erase_many(std::span<const std::string> keys) {
 void FilesystemStore::erase_prefix(std::string_view prefix) {
   if (read_only_) throw_read_only(*this);
   std::string_view p = validate_prefix(prefix);
-  Fd root = Root::open(*this, false);
+  auto root = Root::open(*this, false);
   if (!root) return;
   if (p.empty()) {
     for (const auto& name : fs::dir_entries(root.get())) {
@@ -280,7 +314,7 @@ std::vector<std::string> FilesystemStore::list_prefix(std::string_view prefix) {
   size_t slash = prefix.rfind('/');
   std::string dir_part(slash == std::string_view::npos ? std::string_view() : validate_prefix(prefix.substr(0, slash)));
   std::vector<std::string> out;
-  Fd root = Root::open(*this, false);
+  auto root = Root::open(*this, false);
   if (!root) return out;
   Fd dir = dir_part.empty() ? Fd() : Root::dir(*this, root.get(), dir_part, false, prefix);
   if (!dir_part.empty() && !dir) return out;
@@ -292,7 +326,7 @@ std::vector<std::string> FilesystemStore::list_prefix(std::string_view prefix) {
 
 std::vector<std::string> FilesystemStore::list_dir(std::string_view prefix) {
   std::string p(validate_prefix(prefix));
-  Fd root = Root::open(*this, false);
+  auto root = Root::open(*this, false);
   if (!root) return {};
   Fd dir = p.empty() ? Fd() : Root::dir(*this, root.get(), p, false, prefix);
   if (!p.empty() && !dir) return {};

@@ -28,6 +28,8 @@
 // LocalStore does; erase_prefix() removes the prefix's directory tree.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "zarrnative/store/store.h"
@@ -51,6 +53,8 @@ class FilesystemStore final : public Store {
 
   const std::string& root() const { return root_; }
   const FilesystemOptions& options() const { return options_; }
+  // Opens the root once for the pins' lifetime (when it exists).
+  std::shared_ptr<void> pin() override;
 
   bool read_only() const override { return read_only_; }
   std::string describe() const override;
@@ -75,6 +79,9 @@ class FilesystemStore final : public Store {
 
  private:
   class Root;  // descriptors of the root and of directories beneath it (filesystem_store.cpp)
+  mutable std::mutex pin_mu_;
+  std::shared_ptr<const int> pinned_root_;  // the root's descriptor while pinned; closed with the last pin
+  size_t pins_ = 0;
   std::string root_;  // absolute, lexically normal, no trailing '/'
   bool read_only_;
   FilesystemOptions options_;

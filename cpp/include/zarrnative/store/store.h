@@ -67,6 +67,11 @@ class Store {
   // a MemoryStore's contents, another FilesystemStore over the same root.
   // Default: Error(kInvalidArgument), not supported.
   virtual std::shared_ptr<Store> with_read_only(bool read_only) const;
+  // Keeps what a batch of operations can share (the filesystem store's root
+  // directory, opened once instead of once per key) until the returned
+  // handle is released; the array engine pins its store for one request.
+  // Default: nothing to share (null).
+  virtual std::shared_ptr<void> pin() { return nullptr; }
 
   // --- reads ---------------------------------------------------------------
   // The whole object; nullopt when the key is missing.

@@ -1,6 +1,5 @@
 // Reading: one parallel task per chunk (or shard) that a selection touches.
 #include <cstring>
-#include <mutex>
 #include <string>
 
 #include "zarrnative/array/array.h"
@@ -34,34 +33,13 @@ void check_destination(const NDArray& out, const metadata::ArrayMetadata& m, con
 // Runs fn(i) over the pool; rethrows the first failure naming the chunk key.
 template <typename KeyFn>
 void run_tasks(size_t n, const KeyFn& key_of, const std::function<void(size_t)>& fn) {
-  std::mutex mu;
-  size_t failed = SIZE_MAX;
-  ErrorCode code = ErrorCode::kInternal;
-  std::string message;
-  ThreadPool::global().parallel_for(n, [&](size_t i) {
-    try {
-      fn(i);
-    } catch (const Error& e) {
-      std::lock_guard<std::mutex> lock(mu);
-      if (i < failed) {
-        failed = i;
-        code = e.code();
-        message = e.what();
-      }
-    } catch (const std::bad_alloc&) {
-      std::lock_guard<std::mutex> lock(mu);
-      if (i < failed) {
-        failed = i;
-        code = ErrorCode::kInternal;
-        message = "out of memory";
-      }
-    }
-  });
-  if (failed == SIZE_MAX) return;
-  if (code == ErrorCode::kCorruptChunk || code == ErrorCode::kCodecConfig || code == ErrorCode::kIoError) {
-    throw Error(code, "chunk '" + key_of(failed) + "': " + message);
+  auto failed = parallel_for_first_failure(ThreadPool::global(), n, fn);
+  if (!failed) return;
+  if (failed->code == ErrorCode::kCorruptChunk || failed->code == ErrorCode::kCodecConfig ||
+      failed->code == ErrorCode::kIoError) {
+    throw Error(failed->code, "chunk '" + key_of(failed->index) + "': " + failed->message);
   }
-  throw Error(code, message);
+  throw Error(failed->code, failed->message);
 }
 
 }  // namespace

@@ -343,32 +343,9 @@ namespace {
 // naming the chunk.
 void run_batch(size_t n, ThreadPool& pool, std::span<const std::string> keys,
                const std::function<void(size_t)>& fn) {
-  std::mutex mu;
-  size_t failed_index = SIZE_MAX;
-  ErrorCode code = ErrorCode::kInternal;
-  std::string message;
-  pool.parallel_for(n, [&](size_t i) {
-    try {
-      fn(i);
-    } catch (const Error& e) {
-      std::lock_guard<std::mutex> lock(mu);
-      if (i < failed_index) {
-        failed_index = i;
-        code = e.code();
-        message = e.what();
-      }
-    } catch (const std::bad_alloc&) {
-      std::lock_guard<std::mutex> lock(mu);
-      if (i < failed_index) {
-        failed_index = i;
-        code = ErrorCode::kInternal;
-        message = "out of memory";
-      }
-    }
-  });
-  if (failed_index != SIZE_MAX) {
-    std::string name = failed_index < keys.size() ? keys[failed_index] : std::to_string(failed_index);
-    throw Error(code, "chunk " + name + ": " + message);
+  if (auto failed = parallel_for_first_failure(pool, n, fn)) {
+    std::string name = failed->index < keys.size() ? keys[failed->index] : std::to_string(failed->index);
+    throw Error(failed->code, "chunk " + name + ": " + failed->message);
   }
 }
 

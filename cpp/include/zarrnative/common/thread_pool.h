@@ -15,6 +15,10 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
+
+#include "zarrnative/common/error.h"
 
 namespace zarrnative {
 
@@ -39,5 +43,16 @@ class ThreadPool {
   struct State;
   std::unique_ptr<State> state_;
 };
+
+// The failure of the lowest failing index when fn runs over [0, n) on `pool`
+// (every item still runs): an Error's code and message, or a std::bad_alloc as
+// kInternal "out of memory". nullopt when every item succeeded.
+struct ItemFailure {
+  size_t index = 0;
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+};
+std::optional<ItemFailure> parallel_for_first_failure(ThreadPool& pool, size_t n,
+                                                      const std::function<void(size_t)>& fn);
 
 }  // namespace zarrnative

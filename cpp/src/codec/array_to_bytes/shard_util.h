@@ -3,7 +3,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 
 #include "zarrnative/codec/sharding.h"
@@ -32,31 +31,10 @@ inline NDArray sub_view(const NDArray& a, const Shape& start, const Shape& shape
 inline void run_inner_chunks(const ShardingCodec& codec, size_t n, ThreadPool& pool,
                              const std::function<void(size_t)>& fn,
                              const std::function<size_t(size_t)>& chunk_of = {}) {
-  std::mutex mu;
-  size_t failed = SIZE_MAX;
-  ErrorCode code = ErrorCode::kInternal;
-  std::string message;
-  auto record = [&](size_t i, ErrorCode c, const char* what) {
-    std::lock_guard<std::mutex> lock(mu);
-    if (i < failed) {
-      failed = i;
-      code = c;
-      message = what;
-    }
-  };
-  pool.parallel_for(n, [&](size_t i) {
-    try {
-      fn(i);
-    } catch (const Error& e) {
-      record(i, e.code(), e.what());
-    } catch (const std::bad_alloc&) {
-      record(i, ErrorCode::kInternal, "out of memory");
-    }
-  });
-  if (failed != SIZE_MAX) {
-    size_t chunk = chunk_of ? chunk_of(failed) : failed;
-    throw Error(code, std::string(codec.name()) + ": inner chunk " + shape_text(codec.chunk_coords(chunk)) + ": " +
-                          message);
+  if (auto failed = parallel_for_first_failure(pool, n, fn)) {
+    size_t chunk = chunk_of ? chunk_of(failed->index) : failed->index;
+    throw Error(failed->code, std::string(codec.name()) + ": inner chunk " + shape_text(codec.chunk_coords(chunk)) +
+                                  ": " + failed->message);
   }
 }
 

@@ -159,23 +159,49 @@ void Array::write(const OrthogonalSelection& sel, const NDArray& value, const Ar
     swapped.copy_from(raw.with_dtype(meta_.dtype));
     v = swapped;
   }
+  // Chunks that share a folder (a filesystem store's directory) run on one
+  // thread, one after another: files made in one directory by two threads at
+  // once wait on that directory's lock, so the pool takes whole folders.
+  const std::vector<std::pair<size_t, size_t>> runs = folder_runs(plan.tasks);
   std::mutex mu;
   size_t failed = SIZE_MAX;
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
-  ThreadPool::global().parallel_for(plan.tasks.size(), [&](size_t i) {
-    try {
-      write_task(plan.tasks[i], v, options);
-    } catch (const Error& e) {
-      std::lock_guard<std::mutex> lock(mu);
-      if (i < failed) {
-        failed = i;
-        code = e.code();
-        message = "chunk '" + chunk_key(plan.tasks[i].coords) + "': " + e.what();
+  ThreadPool::global().parallel_for(runs.size(), [&](size_t r) {
+    for (size_t i = runs[r].first; i < runs[r].second; ++i) {
+      try {
+        write_task(plan.tasks[i], v, options);
+      } catch (const Error& e) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (i < failed) {
+          failed = i;
+          code = e.code();
+          message = "chunk '" + chunk_key(plan.tasks[i].coords) + "': " + e.what();
+        }
       }
     }
   });
   if (failed != SIZE_MAX) throw Error(code, message);
+}
+
+std::vector<std::pair<size_t, size_t>> Array::folder_runs(const std::vector<ChunkTask>& tasks) const {
+  std::vector<std::pair<size_t, size_t>> runs;
+  std::string prev;
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    std::string key = chunk_key(tasks[i].coords);
+    size_t slash = key.rfind('/');
+    std::string folder = slash == std::string::npos ? std::string() : key.substr(0, slash);
+    if (i == 0 || folder != prev) runs.emplace_back(i, i);
+    runs.back().second = i + 1;
+    prev = std::move(folder);
+  }
+  // Too few folders to keep every thread busy: one chunk per item instead.
+  const size_t enough = 2 * static_cast<size_t>(ThreadPool::global().threads());
+  if (runs.size() < enough && tasks.size() > runs.size()) {
+    runs.clear();
+    for (size_t i = 0; i < tasks.size(); ++i) runs.emplace_back(i, i + 1);
+  }
+  return runs;
 }
 
 void Array::write_points(const std::vector<std::vector<int64_t>>& points, const NDArray& value,

@@ -126,6 +126,9 @@ class Array {
   void plan_chunk(const Shape& coords, const codec::ShardRegion* region, const store::PrefetchStore& cache,
                   const ArrayOptions& options, std::vector<StoreRequest>& out) const;
   void write_task(const ChunkTask& task, const NDArray& value, const ArrayOptions& options);
+  // [begin, end) ranges of tasks that share a key folder; one chunk per range
+  // when there are too few folders to keep the pool busy.
+  std::vector<std::pair<size_t, size_t>> folder_runs(const std::vector<ChunkTask>& tasks) const;
   // Decodes chunk `coords` (or its region, for shards) into `chunk`, or
   // fills it; returns false when the chunk is missing.
   bool load_chunk(const Shape& coords, NDArray& chunk, const ArrayOptions& options) const;

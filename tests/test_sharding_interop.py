@@ -235,3 +235,31 @@ def test_a_lying_shard_index_is_refused_and_loses_nothing(tmp_path):
         ours[10, 8] = 1
     assert path.read_bytes() == damaged
     np.testing.assert_array_equal(ours[0:10, :], data[0:10, :])
+
+
+@pytest.mark.parametrize("location", ["end", "start"])
+def test_big_shards_written_in_batches_match_zarr_python(tmp_path, location):
+    """Shards of 1 MiB inner chunks are encoded and written batch by batch
+    (about 8 MiB each) when the index is at the end: the file is the same as
+    zarr-python's, whole inner chunks of fill value left out, and both peers
+    read it."""
+    shape, shard = (4096, 3584), (4096, 3072)  # two shards, the second ragged
+    meta = {"zarr_format": 3, "node_type": "array", "shape": list(shape), "data_type": "uint8",
+            "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": list(shard)}},
+            "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+            "fill_value": 7, "codecs": [sharding((1024, 1024), [LE], index_location=location)],
+            "attributes": {}}
+    data = (np.arange(np.prod(shape), dtype=np.uint32) % 251).astype(np.uint8).reshape(shape)
+    data[1024:2048, :] = 7          # a row of inner chunks all fill (left out)
+    data[3072:, 2048:3072] = 7      # and one more
+    for who, lib in (("ours", zarrnative), ("theirs", zarr)):
+        (tmp_path / who).mkdir()
+        (tmp_path / who / "zarr.json").write_text(json.dumps(meta))
+        lib.open_array(tmp_path / who, mode="r+")[...] = data
+    for key in ("c/0/0", "c/0/1"):
+        ours, theirs = (tmp_path / "ours" / key).read_bytes(), (tmp_path / "theirs" / key).read_bytes()
+        assert len(ours) == len(theirs) and ours == theirs, key
+    assert len((tmp_path / "ours" / "c/0/0").read_bytes()) < 12 * 2**20 - 3 * 2**20  # 4 + 1 chunks left out
+    assert not [p for p in (tmp_path / "ours").rglob("*.partial")]
+    np.testing.assert_array_equal(zarr.open_array(tmp_path / "ours", mode="r")[...], data)
+    np.testing.assert_array_equal(ts_open(tmp_path / "ours").read().result(), data)

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <numeric>
@@ -358,3 +359,44 @@ INSTANTIATE_TEST_SUITE_P(Array, InterruptedWrite,
                                            InterruptCase{"sharded_whole", true, false},
                                            InterruptCase{"sharded_partial", true, true}),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// equals_fill walks any strides in place: views of a larger array (as a write
+// of whole chunks passes them), transposed views, and the float rules (NaN
+// equals NaN, -0.0 equals 0.0) hold there too.
+TEST(EqualsFill, StridedViewsAndFloatRules) {
+  auto bytes_of = [](auto v) {
+    std::vector<uint8_t> b(sizeof(v));
+    std::memcpy(b.data(), &v, sizeof(v));
+    return b;
+  };
+  NDArray big = NDArray::empty(DType::from_typestr("<i4"), {8, 8});
+  int32_t* p = static_cast<int32_t*>(big.data());
+  for (int i = 0; i < 64; ++i) p[i] = 5;
+  p[2 * 8 + 7] = 6;  // outside the view below
+  auto view = [&](const NDArray& a, Shape start, Shape shape) {
+    int64_t off = a.byte_offset();
+    for (size_t d = 0; d < start.size(); ++d) off += start[d] * a.strides()[d];
+    return NDArray(a.buffer(), a.dtype(), shape, a.strides(), off, true);
+  };
+  const auto five = bytes_of(int32_t{5});
+  EXPECT_TRUE(equals_fill(view(big, {0, 0}, {4, 4}), ByteView(five.data(), 4)));
+  EXPECT_FALSE(equals_fill(view(big, {0, 4}, {4, 4}), ByteView(five.data(), 4)));  // holds the 6
+  EXPECT_FALSE(equals_fill(big, ByteView(five.data(), 4)));
+  NDArray transposed(big.buffer(), big.dtype(), {8, 8}, {4, 32}, 0, true);
+  EXPECT_FALSE(equals_fill(transposed, ByteView(five.data(), 4)));
+  p[2 * 8 + 7] = 5;
+  EXPECT_TRUE(equals_fill(transposed, ByteView(five.data(), 4)));
+  EXPECT_TRUE(equals_fill(view(big, {1, 1}, {0, 3}), ByteView(five.data(), 4)));  // nothing to differ
+
+  NDArray f = NDArray::empty(DType::from_typestr("<f8"), {6, 6});
+  double* q = static_cast<double*>(f.data());
+  for (int i = 0; i < 36; ++i) q[i] = std::nan("");
+  q[35] = 1.0;
+  const auto nan = bytes_of(std::nan(""));
+  EXPECT_TRUE(equals_fill(view(f, {0, 0}, {5, 5}), ByteView(nan.data(), 8)));
+  EXPECT_FALSE(equals_fill(f, ByteView(nan.data(), 8)));
+  for (int i = 0; i < 36; ++i) q[i] = (i % 2) ? -0.0 : 0.0;
+  const auto zero = bytes_of(0.0);
+  EXPECT_TRUE(equals_fill(view(f, {1, 0}, {3, 6}), ByteView(zero.data(), 8)));
+  EXPECT_FALSE(equals_fill(f, ByteView(nan.data(), 8)));
+}

@@ -3,6 +3,7 @@
 // written by zarr-python 3.1.6 (byte-identical both ways).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <numeric>
 #include <string>
@@ -12,6 +13,7 @@
 #include "zarrnative/codec/registry.h"
 #include "zarrnative/codec/sharding.h"
 #include "zarrnative/common/error.h"
+#include "zarrnative/common/thread_pool.h"
 
 using namespace zarrnative;
 using namespace zarrnative::codec;
@@ -251,6 +253,64 @@ TEST(ShardingCodec, MissingInnerChunksAndEmptyShards) {
   NDArray part = NDArray::empty(spec.dtype, {2, 2});
   EXPECT_FALSE(read_shard_region(*c, missing, {{1, 1}, {3, 3}}, part, {}));
   for (int i = 0; i < 4; ++i) EXPECT_EQ(static_cast<int32_t*>(part.data())[i], 42);
+}
+
+// Encoding hands the shard on in pieces: with the index at the end, batch by
+// batch of inner chunks (bounded memory), and the pieces, joined, are a shard
+// that decodes to the data; batches that are all fill add nothing.
+TEST(ShardingCodec, EncodeToStreamsBatchesInFileOrder) {
+  // 1 MiB inner chunks: a batch holds 8 of them (8 MiB; at least two per
+  // thread), so 24 make several batches.
+  ChunkSpec spec{DType::from_typestr("|u1"), {6 * 1024, 4 * 1024}, fill_bytes<uint8_t>(0)};
+  for (const char* location : {"end", "start"}) {
+    const bool at_end = std::string(location) == "end";
+    auto c = make(config({1024, 1024}, json::array({kBytes}), location), spec);
+    ASSERT_EQ(c->num_inner_chunks(), 24u);
+    NDArray a = NDArray::empty(spec.dtype, spec.shape);
+    uint8_t* p = static_cast<uint8_t*>(a.data());
+    for (int64_t i = 0; i < a.size(); ++i) p[i] = static_cast<uint8_t>(1 + i % 251);
+    // The first batch's inner chunks in file order, and one more, all fill.
+    const size_t batch = std::max<size_t>(8, 2 * static_cast<size_t>(ThreadPool::global().threads()));
+    std::vector<bool> present(24, true);
+    std::vector<uint32_t> empty(c->write_order().begin(), c->write_order().begin() + 8);
+    empty.push_back(c->write_order()[20]);
+    for (uint32_t i : empty) {
+      Shape at = c->chunk_coords(i);
+      set_box<uint8_t>(a, {at[0] * 1024, at[1] * 1024}, {1024, 1024}, 0);
+      present[i] = false;
+    }
+    std::vector<size_t> expect;  // pieces per call
+    if (at_end) {
+      for (size_t b = 0; b < 24; b += batch) {
+        size_t n = 0;
+        for (size_t k = b; k < std::min<size_t>(b + batch, 24); ++k) n += present[c->write_order()[k]];
+        if (n) expect.push_back(n);
+      }
+      expect.push_back(1);  // the index alone
+    } else {
+      expect.push_back(1 + 15);  // the index, then every chunk
+    }
+    std::vector<size_t> calls;
+    ByteBuffer joined;
+    bool any = c->encode_shard_to(a, [&](std::span<const ByteView> pieces) {
+      calls.push_back(pieces.size());
+      for (const ByteView& piece : pieces) joined.append(piece);
+    }, {});
+    EXPECT_TRUE(any);
+    EXPECT_EQ(calls, expect) << location;
+    if (at_end && batch < 24) EXPECT_GE(calls.size(), 3u);  // streamed: more than one batch of data
+    EXPECT_EQ(joined.size(), c->index_size() + 15u * 1024 * 1024);
+    EXPECT_TRUE(same(decode(*c, joined.view()), a)) << location;
+    ByteBuffer whole;
+    EXPECT_TRUE(c->encode_shard(a, whole, {}));
+    ASSERT_EQ(whole.size(), joined.size());
+    EXPECT_EQ(std::memcmp(whole.data(), joined.data(), whole.size()), 0) << location;
+    // all fill: the sink is never called
+    set_box<uint8_t>(a, {0, 0}, {6 * 1024, 4 * 1024}, 0);
+    calls.clear();
+    EXPECT_FALSE(c->encode_shard_to(a, [&](std::span<const ByteView> pieces) { calls.push_back(pieces.size()); }, {}));
+    EXPECT_TRUE(calls.empty());
+  }
 }
 
 // ---------------------------------------------------------------------------

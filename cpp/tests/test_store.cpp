@@ -1,10 +1,12 @@
 // Store conformance: one typed suite run against every native store, then
 // the filesystem store's own promises (atomic writes, confinement).
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -293,6 +295,54 @@ TEST(MemoryStore, DescribesItselfUniquely) {
   EXPECT_NE(a.describe(), b.describe());
 }
 
+TYPED_TEST(StoreTest, WriterShowsNothingUntilCommit) {
+  auto& s = *this->store;
+  s.set("a/shard", bv("old"));
+  {
+    auto w = s.open_writer("a/shard");
+    std::vector<ByteView> pieces{bv("he"), bv(""), bv("llo")};
+    w->append(pieces);
+    w->append(std::vector<ByteView>{bv(", world")});
+    EXPECT_EQ(w->size(), 12u);
+    EXPECT_EQ(str(s.get("a/shard")), "old");  // not yet
+    w->commit();
+    EXPECT_THROW(w->commit(), Error);
+  }
+  EXPECT_EQ(str(s.get("a/shard")), "hello, world");
+  {  // dropped without commit: nothing changes, nothing is left behind
+    auto w = s.open_writer("a/shard");
+    w->append(std::vector<ByteView>{bv("lost")});
+    auto fresh = s.open_writer("b/new");
+    fresh->append(std::vector<ByteView>{bv("lost too")});
+  }
+  EXPECT_EQ(str(s.get("a/shard")), "hello, world");
+  EXPECT_FALSE(s.exists("b/new"));
+  EXPECT_EQ(s.list(), std::vector<std::string>{"a/shard"});
+}
+
+TYPED_TEST(StoreTest, WriterTakesThousandsOfPieces) {
+  auto& s = *this->store;
+  std::string expect;
+  std::vector<std::string> words;
+  for (int i = 0; i < 3000; ++i) words.push_back(std::to_string(i) + ",");
+  std::vector<ByteView> pieces;
+  for (const auto& w : words) {
+    pieces.push_back(bv(w));
+    expect += w;
+  }
+  auto w = s.open_writer("k");
+  w->append(pieces);  // more pieces than one writev takes
+  w->commit();
+  EXPECT_EQ(str(s.get("k")), expect);
+}
+
+TYPED_TEST(StoreTest, WriterChecksKeyAndMode) {
+  EXPECT_THROW(this->store->open_writer("../escape"), Error);
+  auto ro = this->factory.make_read_only();
+  EXPECT_THROW(ro->open_writer("k"), Error);
+  EXPECT_FALSE(this->store->exists("k"));
+}
+
 // --- the filesystem store's own promises -------------------------------------
 
 class FilesystemStoreTest : public ::testing::Test {
@@ -424,10 +474,50 @@ TEST_F(FilesystemStoreTest, ConcurrentWritersOfOneKeyLeaveOneWholeValue) {
   EXPECT_FALSE(has_partial());
 }
 
+TEST_F(FilesystemStoreTest, WriterFailingMidWayKeepsTheOldFileAndLeavesNoTemporary) {
+  store.set("s/0", bv("old shard"));
+  // A file-size limit makes write() fail with EFBIG part-way (the signal it
+  // would raise is ignored for the test).
+  struct rlimit old_limit;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old_limit;
+  small.rlim_cur = 4096;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  std::string big(3000, 'x');
+  try {
+    auto w = store.open_writer("s/0");
+    w->append(std::vector<ByteView>{bv(big)});
+    w->append(std::vector<ByteView>{bv(big)});  // passes the limit
+    w->commit();
+    ADD_FAILURE() << "the write passed the file-size limit";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kIoError);
+    EXPECT_NE(std::string(e.what()).find("'s/0'"), std::string::npos) << e.what();
+  }
+  ::setrlimit(RLIMIT_FSIZE, &old_limit);
+  ::signal(SIGXFSZ, old_handler);
+  EXPECT_EQ(str(store.get("s/0")), "old shard");
+  EXPECT_FALSE(has_partial());
+}
+
+TEST_F(FilesystemStoreTest, WriterCommitOntoADirectoryFailsCleanly) {
+  store.set("d/x", bv("inside"));
+  auto w = store.open_writer("d");
+  w->append(std::vector<ByteView>{bv("new")});
+  EXPECT_THROW(w->commit(), Error);  // rename onto a directory
+  EXPECT_EQ(str(store.get("d/x")), "inside");
+  EXPECT_FALSE(has_partial());
+}
+
 TEST_F(FilesystemStoreTest, FsyncOptionWrites) {
   FilesystemStore durable(root.string(), false, {.fsync = true});
   durable.set("a/b", bv("durable"));
   EXPECT_EQ(read_file(root / "a/b"), "durable");
+  auto w = durable.open_writer("top");  // a key in the root itself
+  w->append(std::vector<ByteView>{bv("in "), bv("pieces")});
+  w->commit();
+  EXPECT_EQ(read_file(root / "top"), "in pieces");
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // Writing: each chunk a selection touches is built (whole, or read, merged
 // and rewritten), encoded and stored by its own parallel task with one store
 // set, so an interrupted write leaves every chunk old or new.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "zarrnative/array/array.h"
 #include "zarrnative/common/error.h"
@@ -73,38 +75,80 @@ bool equals_fill(const NDArray& chunk, ByteView fill) {
   uint8_t f[16] = {};
   if (!fill.empty()) std::memcpy(f, fill.data(), static_cast<size_t>(isz));
   to_native(f, t);
-  bool plain = t.kind() != DTypeKind::kFloat && t.kind() != DTypeKind::kComplex;
-  if (chunk.size() == 0) return true;
-  NDArray c = chunk.is_c_contiguous() ? chunk : chunk.to(BufferKind::kHost, 0, /*force_copy=*/true);
-  const uint8_t* p = static_cast<const uint8_t*>(c.data());
-  const int64_t n = c.size();
-  if (plain) {
-    for (int64_t i = 0; i < n; ++i) {
-      if (std::memcmp(p + i * isz, f, static_cast<size_t>(isz)) != 0) return false;
-    }
-    return true;
-  }
-  uint8_t x[16];
-  for (int64_t i = 0; i < n; ++i) {
-    std::memcpy(x, p + i * isz, static_cast<size_t>(isz));
+  const bool plain = t.kind() != DTypeKind::kFloat && t.kind() != DTypeKind::kComplex;
+  const DType native = t.with_byte_order(native_byte_order());
+  auto same = [&](const uint8_t* e) {
+    if (plain) return std::memcmp(e, f, static_cast<size_t>(isz)) == 0;
+    uint8_t x[16];
+    std::memcpy(x, e, static_cast<size_t>(isz));
     to_native(x, t);
-    if (!same_element(x, f, t.with_byte_order(native_byte_order()))) return false;
+    return same_element(x, f, native);
+  };
+  if (chunk.size() == 0) return true;
+  // Walks the elements where they lie (any strides), stopping at the first
+  // that differs: real data usually differs at once, so nothing is copied.
+  const int n = static_cast<int>(chunk.ndim());
+  const uint8_t* base = static_cast<const uint8_t*>(chunk.data());
+  if (n == 0) return same(base);
+  const Shape& shape = chunk.shape();
+  const Shape& strides = chunk.strides();
+  Shape idx(n, 0);
+  const int64_t per_run = 4096 / isz;
+  std::vector<uint8_t> run;
+  if (plain) {
+    run.resize(static_cast<size_t>(per_run * isz));
+    for (int64_t i = 0; i < per_run; ++i) std::memcpy(run.data() + i * isz, f, static_cast<size_t>(isz));
   }
-  return true;
+  const int64_t inner = shape[n - 1], step = strides[n - 1];
+  while (true) {
+    int64_t off = 0;
+    for (int d = 0; d + 1 < n; ++d) off += idx[d] * strides[d];
+    const uint8_t* p = base + off;
+    if (plain && step == isz) {  // a contiguous row: compared with a run of fill elements
+      for (int64_t i = 0; i < inner; i += per_run) {
+        const int64_t k = std::min(per_run, inner - i);
+        if (std::memcmp(p + i * isz, run.data(), static_cast<size_t>(k * isz)) != 0) return false;
+      }
+    } else {
+      for (int64_t i = 0; i < inner; ++i) {
+        if (!same(p + i * step)) return false;
+      }
+    }
+    int d = n - 2;
+    for (; d >= 0; --d) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+    }
+    if (d < 0) return true;
+  }
 }
 
 void Array::store_chunk(const Shape& coords, const NDArray& chunk, const ArrayOptions& options) {
   const std::string key = chunk_key(coords);
-  if (!options.write_empty_chunks && equals_fill(chunk, pipeline_->spec().fill_value)) {
+  // (A shard checks each inner chunk itself: one that is all fill writes nothing.)
+  if (!sharding_ && !options.write_empty_chunks && equals_fill(chunk, pipeline_->spec().fill_value)) {
     store_->erase(key);
     return;
   }
   ByteBuffer encoded;
   if (sharding_) {
-    if (!sharding_->encode_shard(chunk, encoded, options.codec) && !options.write_empty_chunks) {
+    // The shard streams into the store's writer as its inner chunks are
+    // encoded; the writer opens with the first bytes, so an empty shard
+    // (every inner chunk the fill value) writes nothing.
+    std::unique_ptr<store::StoreWriter> writer;
+    bool any = sharding_->encode_shard_to(chunk, [&](std::span<const ByteView> pieces) {
+      if (!writer) writer = store_->open_writer(key);
+      writer->append(pieces);
+    }, options.codec);
+    if (any) {
+      writer->commit();
+      return;
+    }
+    if (!options.write_empty_chunks) {
       store_->erase(key);
       return;
     }
+    sharding_->encode_shard(chunk, encoded, options.codec);  // an index of missing chunks
   } else {
     pipeline_->encode(chunk, encoded, options.codec);
   }

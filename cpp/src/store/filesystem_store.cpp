@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -67,6 +68,76 @@ int write_all(int fd, ByteView bytes) {
   }
   return 0;
 }
+
+// The key's bytes go to a temporary file beside it as they come; commit()
+// renames it over the key (fsync first when the store asks), so a reader never
+// sees a part. Dropped uncommitted, the temporary file is removed.
+class FileWriter final : public StoreWriter {
+ public:
+  FileWriter(const Store& store, std::string key, Fd dir, std::string tmp, std::string leaf, Fd file, bool fsync)
+      : store_(store), key_(std::move(key)), dir_(std::move(dir)), tmp_(std::move(tmp)), leaf_(std::move(leaf)),
+        file_(std::move(file)), fsync_(fsync) {}
+  ~FileWriter() override {
+    if (!done_) ::unlinkat(dir_.get(), tmp_.c_str(), 0);
+  }
+
+  void append(std::span<const ByteView> pieces) override {
+    check(!done_, ErrorCode::kInternal, "StoreWriter: append after commit for '" + key_ + "'");
+    // writev takes at most IOV_MAX pieces; a short write resumes mid-piece.
+    constexpr size_t kMaxIov = 512;
+    std::vector<iovec> iov;
+    size_t next = 0;
+    while (next < pieces.size() || !iov.empty()) {
+      while (next < pieces.size() && iov.size() < kMaxIov) {
+        const ByteView& p = pieces[next++];
+        if (!p.empty()) iov.push_back({const_cast<uint8_t*>(p.data()), p.size()});
+      }
+      if (iov.empty()) break;
+      ssize_t w = ::writev(file_.get(), iov.data(), static_cast<int>(iov.size()));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) fail(errno);
+      size_ += static_cast<uint64_t>(w);
+      size_t k = 0;
+      auto left = static_cast<size_t>(w);
+      while (k < iov.size() && left >= iov[k].iov_len) left -= iov[k++].iov_len;
+      if (k < iov.size()) {
+        iov[k].iov_base = static_cast<uint8_t*>(iov[k].iov_base) + left;
+        iov[k].iov_len -= left;
+      }
+      iov.erase(iov.begin(), iov.begin() + static_cast<std::ptrdiff_t>(k));
+    }
+  }
+
+  uint64_t size() const override { return size_; }
+
+  void commit() override {
+    check(!done_, ErrorCode::kInternal, "StoreWriter: commit called twice for '" + key_ + "'");
+    if (fsync_ && ::fsync(file_.get()) != 0) fail(errno);
+    if (::close(file_.release()) != 0) fail(errno);
+    if (::renameat(dir_.get(), tmp_.c_str(), dir_.get(), leaf_.c_str()) != 0) fail(errno);
+    done_ = true;
+    if (fsync_) {  // make the rename itself durable
+      Fd d(::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+      if (!d || ::fsync(d.get()) != 0) io_error(store_, "sync the directory of", key_, errno);
+    }
+  }
+
+ private:
+  [[noreturn]] void fail(int err) {
+    ::unlinkat(dir_.get(), tmp_.c_str(), 0);
+    done_ = true;  // nothing left to remove
+    io_error(store_, "write", key_, err);
+  }
+
+  const Store& store_;
+  std::string key_;
+  Fd dir_;
+  std::string tmp_, leaf_;
+  Fd file_;
+  bool fsync_;
+  uint64_t size_ = 0;
+  bool done_ = false;
+};
 
 }  // namespace
 
@@ -257,6 +328,21 @@ void FilesystemStore::set(std::string_view key, ByteView value) {
     Fd d(::openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!d || ::fsync(d.get()) != 0) io_error(*this, "sync the directory of", key, errno);
   }
+}
+
+std::unique_ptr<StoreWriter> FilesystemStore::open_writer(std::string_view key) {
+  if (read_only_) throw_read_only(*this);
+  validate_key(key);
+  auto [parent, leaf] = split(key);
+  auto root = Root::open(*this, true);
+  // The writer keeps its own descriptor of the key's directory.
+  Fd dir = parent.empty() ? Fd(::fcntl(root.get(), F_DUPFD_CLOEXEC, 0)) : Root::dir(*this, root.get(), parent, true, key);
+  if (!dir) io_error(*this, "write", key, errno);
+  std::string tmp = fs::temp_name(leaf);
+  Fd file(::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+  if (!file) io_error(*this, "write", key, errno);
+  return std::make_unique<FileWriter>(*this, std::string(key), std::move(dir), std::move(tmp), std::move(leaf),
+                                      std::move(file), options_.fsync);
 }
 
 void FilesystemStore::set_many(std::span<const std::string> keys, std::span<const ByteView> values) {

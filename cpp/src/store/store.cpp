@@ -44,7 +44,34 @@ class StoreRangeReader final : public codec::ByteRangeReader {
   std::optional<uint64_t> size_;
 };
 
+// Keeps the pieces and hands them to set() at commit.
+class BufferedWriter final : public StoreWriter {
+ public:
+  BufferedWriter(Store& store, std::string key) : store_(store), key_(std::move(key)) {}
+  void append(std::span<const ByteView> pieces) override {
+    for (const ByteView& p : pieces) buffer_.append(p);
+  }
+  uint64_t size() const override { return buffer_.size(); }
+  void commit() override {
+    check(!committed_, ErrorCode::kInternal, "StoreWriter: commit called twice for '" + key_ + "'");
+    committed_ = true;
+    store_.set(key_, buffer_.view());
+  }
+
+ private:
+  Store& store_;
+  std::string key_;
+  ByteBuffer buffer_;
+  bool committed_ = false;
+};
+
 }  // namespace
+
+std::unique_ptr<StoreWriter> Store::open_writer(std::string_view key) {
+  if (read_only()) throw_read_only(*this);
+  validate_key(key);
+  return std::make_unique<BufferedWriter>(*this, std::string(key));
+}
 
 void validate_key(std::string_view key) {
   if (key.empty()) bad_key(key, "empty");

@@ -36,6 +36,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -141,6 +142,13 @@ class ShardingCodec final : public ArrayToBytesCodec {
   // then stores nothing: a caller may erase the key instead of writing).
   // Inner chunks that equal the fill value everywhere are left missing.
   bool encode_shard(const NDArray& chunk, ByteBuffer& out, const CodecOptions& options) const;
+  // Encodes the shard and hands its bytes to `sink` in file order, in one or
+  // more calls (the pieces stay valid during the call only), so that a store
+  // writer can take them without the whole shard in memory: with the index
+  // at the end, in batches of inner chunks as they are encoded. Returns false,
+  // having never called `sink`, when every inner chunk equals the fill value.
+  using ShardSink = std::function<void(std::span<const ByteView>)>;
+  bool encode_shard_to(const NDArray& chunk, const ShardSink& sink, const CodecOptions& options) const;
 
   const ShardingConfig& config() const { return config_; }
   const ChunkSpec& shard_spec() const { return shard_; }

@@ -69,6 +69,8 @@ class FilesystemStore final : public Store {
 
   void set(std::string_view key, ByteView value) override;
   void set_many(std::span<const std::string> keys, std::span<const ByteView> values) override;
+  // Writes the pieces to a temporary file beside the key as they come.
+  std::unique_ptr<StoreWriter> open_writer(std::string_view key) override;
   bool erase(std::string_view key) override;
   void erase_many(std::span<const std::string> keys) override;
   void erase_prefix(std::string_view prefix) override;

@@ -48,6 +48,24 @@ namespace zarrnative::store {
 
 using codec::ByteRange;
 
+// One object written in pieces, in order, and made visible at once by
+// commit(): until then readers see the old bytes (or none), and a writer
+// dropped without commit() changes nothing. From Store::open_writer().
+//
+//   auto w = store->open_writer("a/c/0/0");
+//   w->append(pieces);   // as many times as needed
+//   w->commit();
+class StoreWriter {
+ public:
+  virtual ~StoreWriter() = default;
+  // Adds the pieces' bytes at the end of the object.
+  virtual void append(std::span<const ByteView> pieces) = 0;
+  // Bytes appended so far.
+  virtual uint64_t size() const = 0;
+  // Replaces the object with the appended bytes, as set() does. Once.
+  virtual void commit() = 0;
+};
+
 // Throws Error(kInvalidArgument) naming `key` unless it is a valid key (see
 // above).
 void validate_key(std::string_view key);
@@ -96,6 +114,11 @@ class Store {
   // keys.size() must equal values.size(). Default: a loop over set(). Every
   // key is validated before anything is written.
   virtual void set_many(std::span<const std::string> keys, std::span<const ByteView> values);
+  // A writer for one object (above), for values made in pieces that need not
+  // be held whole in memory. Default: keeps the pieces and calls set() at
+  // commit; the filesystem store writes them to its temporary file as they
+  // come. Validates the key and refuses a read-only store now.
+  virtual std::unique_ptr<StoreWriter> open_writer(std::string_view key);
   // Removes the object; true if it existed.
   virtual bool erase(std::string_view key) = 0;
   // Default: a loop over erase().

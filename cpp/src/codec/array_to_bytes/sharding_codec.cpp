@@ -214,6 +214,17 @@ void ShardingCodec::encode(const NDArray& chunk, const ChunkSpec&, ByteBuffer& o
 }
 
 bool ShardingCodec::encode_shard(const NDArray& chunk, ByteBuffer& out, const CodecOptions& options) const {
+  out.clear();
+  bool any = encode_shard_to(chunk, [&](std::span<const ByteView> pieces) {
+    for (const ByteView& p : pieces) out.append(p);
+  }, options);
+  if (!any) {  // only an index of missing chunks
+    encode_index(ShardIndex::empty(chunks_per_shard_), out, options);
+  }
+  return any;
+}
+
+bool ShardingCodec::encode_shard_to(const NDArray& chunk, const ShardSink& sink, const CodecOptions& options) const {
   check(host_accessible(chunk.kind()), ErrorCode::kInvalidArgument,
         std::string(kName) + ": encode: the shard must be in host memory");
   check(chunk.shape() == shard_.shape, ErrorCode::kInvalidArgument,
@@ -227,38 +238,64 @@ bool ShardingCodec::encode_shard(const NDArray& chunk, ByteBuffer& out, const Co
   NDArray one = NDArray::empty(chunk.dtype(), {});
   fill_chunk(one, shard_);
   const uint8_t* fill = static_cast<const uint8_t*>(one.data());
-
-  std::vector<ByteBuffer> parts(num_chunks_);
   const Shape& cs = config_.chunk_shape;
-  run_inner_chunks(*this, num_chunks_, ThreadPool::global(), [&](size_t i) {
-    Shape start = chunk_coords(i);
-    for (size_t d = 0; d < start.size(); ++d) start[d] *= cs[d];
-    NDArray view = sub_view(chunk, start, cs);
-    if (all_equal(view, fill)) return;  // left missing, as zarr-python does
-    inner_->encode(view, parts[i], options);
-  });
+  const std::vector<uint32_t>& order = write_order();
+  ThreadPool& pool = ThreadPool::global();
+
+  // With the index at the end, inner chunks are encoded and handed on in
+  // batches of about kBatchBytes (at least two per thread), in file order,
+  // and the batch's buffers are reused: memory stays bounded and warm. With
+  // the index at the start every inner chunk is held until the index is known.
+  const bool index_first = config_.index_location == IndexLocation::kStart;
+  const uint64_t inner_bytes = std::max<uint64_t>(1, static_cast<uint64_t>(inner_->spec().nbytes()));
+  constexpr uint64_t kBatchBytes = uint64_t{8} << 20;
+  size_t batch = index_first ? num_chunks_
+                             : std::max<size_t>(2 * static_cast<size_t>(pool.threads()),
+                                                static_cast<size_t>(kBatchBytes / inner_bytes));
+  batch = std::min(batch, num_chunks_);
+  std::vector<ByteBuffer> parts(batch);
 
   ShardIndex index = ShardIndex::empty(chunks_per_shard_);
-  const uint64_t base = config_.index_location == IndexLocation::kStart ? index_size_ : 0;
-  uint64_t pos = base;
+  uint64_t pos = index_first ? index_size_ : 0;
   bool any = false;
-  for (uint32_t i : write_order()) {
-    if (parts[i].empty()) continue;  // zarr-python also drops zero-length inner chunks
-    index.entries[2 * i] = pos;
-    index.entries[2 * i + 1] = parts[i].size();
-    pos += parts[i].size();
+  std::vector<ByteView> pieces;
+  for (size_t b = 0; b < num_chunks_; b += batch) {
+    const size_t m = std::min(batch, num_chunks_ - b);
+    run_inner_chunks(
+        *this, m, pool,
+        [&](size_t k) {
+          parts[k].clear();
+          Shape start = chunk_coords(order[b + k]);
+          for (size_t d = 0; d < start.size(); ++d) start[d] *= cs[d];
+          NDArray view = sub_view(chunk, start, cs);
+          if (all_equal(view, fill)) return;  // left missing, as zarr-python does
+          inner_->encode(view, parts[k], options);
+        },
+        [&](size_t k) { return static_cast<size_t>(order[b + k]); });
+    pieces.clear();
+    for (size_t k = 0; k < m; ++k) {
+      if (parts[k].empty()) continue;  // zarr-python also drops zero-length inner chunks
+      const uint32_t i = order[b + k];
+      index.entries[2 * i] = pos;
+      index.entries[2 * i + 1] = parts[k].size();
+      pos += parts[k].size();
+      pieces.push_back(parts[k].view());
+    }
+    if (pieces.empty()) continue;
     any = true;
+    if (!index_first) sink(pieces);
   }
+  if (!any) return false;
   ByteBuffer index_bytes;
   encode_index(index, index_bytes, options);
-  // pos: the end of the inner chunks, which already counts a leading index.
-  out.resize(static_cast<size_t>(base ? pos : pos + index_size_));
-  uint8_t* dst = out.data();
-  std::memcpy(dst + (base ? 0 : pos), index_bytes.data(), index_bytes.size());
-  for (uint32_t i : write_order()) {
-    if (!parts[i].empty()) std::memcpy(dst + index.entries[2 * i], parts[i].data(), parts[i].size());
+  if (index_first) {
+    pieces.insert(pieces.begin(), index_bytes.view());
+    sink(pieces);
+  } else {
+    const ByteView last = index_bytes.view();
+    sink(std::span<const ByteView>(&last, 1));
   }
-  return any;
+  return true;
 }
 
 void ShardingCodec::decode(ByteView in, const ChunkSpec& spec, NDArray& out, const CodecOptions& options) const {

@@ -1,5 +1,6 @@
 // Store conformance: one typed suite run against every native store, then
 // the filesystem store's own promises (atomic writes, confinement).
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -508,6 +509,24 @@ TEST_F(FilesystemStoreTest, WriterCommitOntoADirectoryFailsCleanly) {
   EXPECT_THROW(w->commit(), Error);  // rename onto a directory
   EXPECT_EQ(str(store.get("d/x")), "inside");
   EXPECT_FALSE(has_partial());
+}
+
+TEST_F(FilesystemStoreTest, ReplacingKeepsWhatOpenReadersSee) {
+  // The replaced file is released later, on another thread; a reader that
+  // opened it before still reads the old bytes, and new readers the new.
+  store.set("k", bv("old value"));
+  int fd = ::open((root / "k").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  for (int i = 0; i < 100; ++i) store.set("k", bv("new value " + std::to_string(i)));
+  auto w = store.open_writer("k");
+  w->append(std::vector<ByteView>{bv("streamed")});
+  w->commit();
+  char buf[32] = {};
+  ASSERT_EQ(::pread(fd, buf, sizeof buf, 0), 9);
+  EXPECT_EQ(std::string(buf, 9), "old value");
+  ::close(fd);
+  EXPECT_EQ(str(store.get("k")), "streamed");
+  EXPECT_EQ(store.list(), std::vector<std::string>{"k"});
 }
 
 TEST_F(FilesystemStoreTest, FsyncOptionWrites) {

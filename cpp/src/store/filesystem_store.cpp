@@ -114,7 +114,7 @@ class FileWriter final : public StoreWriter {
     check(!done_, ErrorCode::kInternal, "StoreWriter: commit called twice for '" + key_ + "'");
     if (fsync_ && ::fsync(file_.get()) != 0) fail(errno);
     if (::close(file_.release()) != 0) fail(errno);
-    if (::renameat(dir_.get(), tmp_.c_str(), dir_.get(), leaf_.c_str()) != 0) fail(errno);
+    if (int err = fs::replace_deferring_release(dir_.get(), tmp_.c_str(), leaf_.c_str())) fail(err);
     done_ = true;
     if (fsync_) {  // make the rename itself durable
       Fd d(::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -319,7 +319,7 @@ void FilesystemStore::set(std::string_view key, ByteView value) {
   int err = write_all(file.get(), value);
   if (!err && options_.fsync && ::fsync(file.get()) != 0) err = errno;
   if (!err && ::close(file.release()) != 0) err = errno;
-  if (!err && ::renameat(dfd, tmp.c_str(), dfd, leaf.c_str()) != 0) err = errno;
+  if (!err) err = fs::replace_deferring_release(dfd, tmp.c_str(), leaf.c_str());
   if (err) {
     ::unlinkat(dfd, tmp.c_str(), 0);
     io_error(*this, "write", key, err);

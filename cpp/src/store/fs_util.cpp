@@ -10,6 +10,9 @@
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -42,6 +45,61 @@ int open_beneath(int dirfd, const char* path, int flags, unsigned mode) {
     fd = ::openat(dirfd, path, flags, mode);
   } while (fd < 0 && errno == EINTR);
   return fd;
+}
+
+namespace {
+
+// One thread per process closes the descriptors handed to it. Never destroyed
+// (exit closes what is left); a forked child, which has no such thread,
+// closes at once.
+class Closer {
+ public:
+  static Closer& get() {
+    static Closer* c = new Closer();
+    return *c;
+  }
+  void close(Fd fd) {
+    if (::getpid() != pid_) return;  // fd closes here, in its destructor
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (pending_.size() >= kMaxPending) return;  // no backlog: close here
+      pending_.push_back(fd.release());
+    }
+    wake_.notify_one();
+  }
+
+ private:
+  static constexpr size_t kMaxPending = 64;
+  Closer() : pid_(::getpid()) {
+    std::thread([this] { run(); }).detach();
+  }
+  void run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      wake_.wait(lock, [&] { return !pending_.empty(); });
+      int fd = pending_.front();
+      pending_.pop_front();
+      lock.unlock();
+      ::close(fd);
+      lock.lock();
+    }
+  }
+  const pid_t pid_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<int> pending_;
+};
+
+}  // namespace
+
+void close_later(Fd fd) { Closer::get().close(std::move(fd)); }
+
+int replace_deferring_release(int dirfd, const char* tmp, const char* leaf) {
+  // A path reference keeps the replaced inode alive past the rename.
+  Fd old(::openat(dirfd, leaf, O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  if (::renameat(dirfd, tmp, dirfd, leaf) != 0) return errno;
+  if (old) close_later(std::move(old));
+  return 0;
 }
 
 bool is_temp_name(std::string_view name) {

@@ -34,6 +34,15 @@ class Fd {
 // EXDEV). Returns -1 with errno set on failure, like openat.
 int open_beneath(int dirfd, const char* path, int flags, unsigned mode = 0);
 
+// Replaces `leaf` in `dirfd` with `tmp` (renameat), handing the replaced
+// file's last reference to a background thread: freeing a large file's
+// blocks (with online discard, synchronously) then no longer holds up the
+// writer. Returns errno (0 on success).
+int replace_deferring_release(int dirfd, const char* tmp, const char* leaf);
+// Closes `fd` on the background thread (at once in a forked child, or when
+// many are already waiting).
+void close_later(Fd fd);
+
 // Whether a file name is one of our temporary files ("<name>.<16 hex>.partial").
 bool is_temp_name(std::string_view name);
 // A fresh temporary name for `leaf`.

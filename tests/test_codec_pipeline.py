@@ -63,6 +63,26 @@ def test_blosc_blocksize_and_typesize(tmp_path):
                                                  blocksize=4096))
 
 
+@pytest.mark.parametrize("dtype", ["uint16", "float32", "float64"])
+@pytest.mark.parametrize("cname", ["lz4", "blosclz", "zlib"])
+def test_blosc_shuffled_chunks_are_numcodecs_bytes(tmp_path, dtype, cname):
+    """Big chunks of 2- and 4-byte types are shuffled by our vector kernels
+    from the second chunk of a size on (blosc compresses them unshuffled);
+    every chunk's bytes equal numcodecs' (same lz4, blosclz and zlib output)
+    and zarr-python reads them."""
+    numcodecs.blosc.set_nthreads(1)
+    ref = numcodecs.Blosc(cname=cname, clevel=5, shuffle=numcodecs.Blosc.SHUFFLE)
+    data = smooth_field((64, 128, 64), dtype)
+    codecs = [{"name": "bytes", "configuration": {"endian": "little"}},
+              {"name": "blosc", "configuration": {"cname": cname, "clevel": 5, "shuffle": "shuffle",
+                                                  "typesize": data.itemsize, "blocksize": 0}}]
+    p = _core.CodecPipeline.from_v3(json.dumps(codecs), data.dtype.str, list(data.shape))
+    chunks = [data, data[::-1].copy(), (data // 3).astype(dtype)]
+    for chunk in chunks + chunks:
+        assert bytes(p.encode(_core.from_buffer(chunk))) == bytes(ref.encode(chunk))
+    check_both_directions(tmp_path, data, compressors=BloscCodec(cname=cname, clevel=5, shuffle="shuffle"))
+
+
 def test_crc32c_after_zstd(tmp_path):
     check_both_directions(tmp_path, smooth_field((30, 30), "int32"),
                           compressors=[ZstdCodec(level=1), Crc32cCodec()])

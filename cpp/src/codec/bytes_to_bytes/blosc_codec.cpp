@@ -4,9 +4,14 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstring>
+#include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "codec/bytes_to_bytes/bounded_output.h"
+#include "codec/bytes_to_bytes/byte_shuffle.h"
 #include "codec/config_util.h"
 #include "zarrnative/codec/registry.h"
 #include "zarrnative/common/error.h"
@@ -74,6 +79,7 @@ class BloscCodec final : public BytesToBytesCodec {
     }
     static const uint8_t kNothing = 0;  // blosc wants a source pointer even for no bytes
     out.resize(in.size() + BLOSC_MAX_OVERHEAD);
+    if (encode_preshuffled(in, out)) return;
     // The context API: no global lock, one internal thread (the pipeline
     // parallelises across chunks).
     int n = blosc_compress_ctx(config_.clevel, static_cast<int>(config_.shuffle), config_.typesize, in.size(),
@@ -81,6 +87,7 @@ class BloscCodec final : public BytesToBytesCodec {
                                static_cast<size_t>(config_.blocksize), 1);
     if (n <= 0) throw Error(ErrorCode::kInternal, "blosc: compression failed (" + std::to_string(n) + ")");
     out.resize(static_cast<size_t>(n));
+    if (n >= static_cast<int>(kHeader) && !(out.data()[2] & BLOSC_MEMCPYED)) remember_blocksize(in.size(), out.data());
   }
 
   void decode(ByteView in, ByteBuffer& out, std::optional<uint64_t> expected_size,
@@ -153,7 +160,64 @@ class BloscCodec final : public BytesToBytesCodec {
     }
   }
 
+  // Byte shuffle done here, with vector kernels, then blosc without shuffle
+  // and the header's shuffle flag set: the same bytes blosc writes (it
+  // shuffles each block, then compresses it, and neither its block size nor
+  // its splitting depends on the shuffle), where blosc's own shuffle is
+  // slower. Needs the block size blosc picks for this input size, learnt
+  // from an ordinary call; returns false (nothing written) when it does not
+  // apply, or when blosc stored the data uncompressed (that would be the
+  // shuffled bytes).
+  bool encode_preshuffled(ByteView in, ByteBuffer& out) const {
+    const auto ts = static_cast<size_t>(config_.typesize);
+    if (config_.shuffle != BloscConfig::Shuffle::kByte || !shuffle_is_vectorised(ts) ||
+        in.size() < kPreshuffleMin) {
+      return false;
+    }
+    const uint32_t block = known_blocksize(in.size());
+    if (block == 0 || block % ts != 0) return false;
+    thread_local ByteBuffer shuffled;
+    shuffled.resize(in.size());
+    const ShuffleKernel kernel = shuffle_kernel(ts);
+    for (size_t start = 0; start < in.size(); start += block) {
+      const size_t bsize = std::min<size_t>(block, in.size() - start);
+      const size_t whole = bsize / ts * ts;
+      kernel(in.data() + start, shuffled.data() + start, bsize / ts, ts);
+      std::memcpy(shuffled.data() + start + whole, in.data() + start + whole, bsize - whole);
+    }
+    int n = blosc_compress_ctx(config_.clevel, BLOSC_NOSHUFFLE, config_.typesize, in.size(), shuffled.data(),
+                               out.data(), out.size(), config_.cname.c_str(), static_cast<size_t>(config_.blocksize),
+                               1);
+    if (n < static_cast<int>(kHeader)) return false;
+    if ((out.data()[2] & (BLOSC_MEMCPYED | BLOSC_DOSHUFFLE | BLOSC_DOBITSHUFFLE)) != 0) return false;
+    if (detail::load_le32(out.data() + 8) != block) return false;
+    out.data()[2] |= BLOSC_DOSHUFFLE;
+    out.resize(static_cast<size_t>(n));
+    return true;
+  }
+
+  // The block size blosc chose for inputs of `nbytes` (0: not seen yet).
+  uint32_t known_blocksize(size_t nbytes) const {
+    std::lock_guard<std::mutex> lock(blocks_mu_);
+    for (const auto& [size, block] : blocks_) {
+      if (size == nbytes) return block;
+    }
+    return 0;
+  }
+  void remember_blocksize(size_t nbytes, const uint8_t* header) const {
+    if (config_.shuffle != BloscConfig::Shuffle::kByte || nbytes < kPreshuffleMin) return;
+    std::lock_guard<std::mutex> lock(blocks_mu_);
+    for (const auto& [size, block] : blocks_) {
+      if (size == nbytes) return;
+    }
+    if (blocks_.size() >= 16) blocks_.erase(blocks_.begin());  // a few chunk sizes per array
+    blocks_.emplace_back(nbytes, detail::load_le32(header + 8));
+  }
+
+  static constexpr size_t kPreshuffleMin = 4096;
   BloscConfig config_;
+  mutable std::mutex blocks_mu_;
+  mutable std::vector<std::pair<size_t, uint32_t>> blocks_;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "codec/bytes_to_bytes/byte_shuffle.h"
 #include "codec/config_util.h"
 #include "zarrnative/codec/registry.h"
 #include "zarrnative/common/error.h"
@@ -11,50 +12,12 @@
 namespace zarrnative::codec {
 namespace {
 
-// Elements per block: a block's input stays in L1 while each of its byte
-// planes is written out.
-constexpr size_t kBlock = 256;
-
-// kSize: the element size when known at compile time (0: use `size`).
-template <size_t kSize>
-void shuffle(const uint8_t* in, uint8_t* out, size_t count, size_t size) {
-  const size_t es = kSize ? kSize : size;
-  for (size_t i0 = 0; i0 < count; i0 += kBlock) {
-    const size_t m = std::min(kBlock, count - i0);
-    for (size_t b = 0; b < es; ++b) {
-      const uint8_t* s = in + i0 * es + b;
-      uint8_t* d = out + b * count + i0;
-      for (size_t i = 0; i < m; ++i) d[i] = s[i * es];
-    }
-  }
-}
-
-template <size_t kSize>
-void unshuffle(const uint8_t* in, uint8_t* out, size_t count, size_t size) {
-  const size_t es = kSize ? kSize : size;
-  for (size_t i0 = 0; i0 < count; i0 += kBlock) {
-    const size_t m = std::min(kBlock, count - i0);
-    for (size_t b = 0; b < es; ++b) {
-      const uint8_t* s = in + b * count + i0;
-      uint8_t* d = out + i0 * es + b;
-      for (size_t i = 0; i < m; ++i) d[i * es] = s[i];
-    }
-  }
-}
-
-using Kernel = void (*)(const uint8_t*, uint8_t*, size_t, size_t);
+using Kernel = ShuffleKernel;
 
 class ShuffleCodec final : public BytesToBytesCodec {
  public:
-  explicit ShuffleCodec(size_t elementsize) : size_(elementsize) {
-    switch (size_) {
-      case 2: fwd_ = &shuffle<2>; inv_ = &unshuffle<2>; break;
-      case 4: fwd_ = &shuffle<4>; inv_ = &unshuffle<4>; break;
-      case 8: fwd_ = &shuffle<8>; inv_ = &unshuffle<8>; break;
-      case 16: fwd_ = &shuffle<16>; inv_ = &unshuffle<16>; break;
-      default: fwd_ = &shuffle<0>; inv_ = &unshuffle<0>; break;
-    }
-  }
+  explicit ShuffleCodec(size_t elementsize)
+      : size_(elementsize), fwd_(shuffle_kernel(elementsize)), inv_(unshuffle_kernel(elementsize)) {}
 
   std::string_view name() const override { return names::kShuffle; }
 

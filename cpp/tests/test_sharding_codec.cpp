@@ -313,6 +313,29 @@ TEST(ShardingCodec, EncodeToStreamsBatchesInFileOrder) {
   }
 }
 
+// A sink that fails (a store error while an earlier batch is written, which
+// overlaps the next batch's encoding) fails the encode with its own error.
+TEST(ShardingCodec, EncodeToPassesOnTheSinksError) {
+  ChunkSpec spec{DType::from_typestr("|u1"), {6 * 1024, 4 * 1024}, fill_bytes<uint8_t>(0)};
+  auto c = make(config({1024, 1024}), spec);
+  NDArray a = NDArray::empty(spec.dtype, spec.shape);
+  uint8_t* p = static_cast<uint8_t*>(a.data());
+  for (int64_t i = 0; i < a.size(); ++i) p[i] = static_cast<uint8_t>(1 + i % 251);
+  for (int fail_at : {1, 2, 3}) {
+    int calls = 0;
+    try {
+      c->encode_shard_to(a, [&](std::span<const ByteView>) {
+        if (++calls == fail_at) throw Error(ErrorCode::kIoError, "disk full");
+      }, {});
+      ADD_FAILURE() << "no error at call " << fail_at;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kIoError);
+      EXPECT_STREQ(e.what(), "disk full");
+    }
+    EXPECT_EQ(calls, fail_at);  // nothing handed on after the failure
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Partial reads
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <string>
 
 #include "codec/array_to_bytes/shard_util.h"
@@ -253,44 +254,61 @@ bool ShardingCodec::encode_shard_to(const NDArray& chunk, const ShardSink& sink,
                              : std::max<size_t>(2 * static_cast<size_t>(pool.threads()),
                                                 static_cast<size_t>(kBatchBytes / inner_bytes));
   batch = std::min(batch, num_chunks_);
-  std::vector<ByteBuffer> parts(batch);
-
+  // Two sets of buffers: while one batch is encoded into one set, the
+  // previous batch, in the other, goes to the sink as one more pool item, so
+  // that writing overlaps encoding even in a shard written alone.
+  std::vector<ByteBuffer> parts[2] = {std::vector<ByteBuffer>(batch),
+                                      std::vector<ByteBuffer>(index_first ? 0 : batch)};
   ShardIndex index = ShardIndex::empty(chunks_per_shard_);
   uint64_t pos = index_first ? index_size_ : 0;
   bool any = false;
-  std::vector<ByteView> pieces;
+  std::vector<ByteView> pending;  // encoded, not yet handed on
+  std::exception_ptr sink_error;
+  int cur = 0;
   for (size_t b = 0; b < num_chunks_; b += batch) {
     const size_t m = std::min(batch, num_chunks_ - b);
+    std::vector<ByteBuffer>& bufs = parts[cur];
+    const size_t lead = (!index_first && !pending.empty()) ? 1 : 0;  // item 0: the previous batch's write
     run_inner_chunks(
-        *this, m, pool,
+        *this, m + lead, pool,
         [&](size_t k) {
-          parts[k].clear();
-          Shape start = chunk_coords(order[b + k]);
+          if (k < lead) {
+            try {
+              sink(pending);
+            } catch (...) {
+              sink_error = std::current_exception();
+            }
+            return;
+          }
+          ByteBuffer& part = bufs[k - lead];
+          part.clear();
+          Shape start = chunk_coords(order[b + k - lead]);
           for (size_t d = 0; d < start.size(); ++d) start[d] *= cs[d];
           NDArray view = sub_view(chunk, start, cs);
           if (all_equal(view, fill)) return;  // left missing, as zarr-python does
-          inner_->encode(view, parts[k], options);
+          inner_->encode(view, part, options);
         },
-        [&](size_t k) { return static_cast<size_t>(order[b + k]); });
-    pieces.clear();
+        [&](size_t k) { return static_cast<size_t>(order[b + k - lead]); });
+    if (sink_error) std::rethrow_exception(sink_error);
+    if (lead) pending.clear();
     for (size_t k = 0; k < m; ++k) {
-      if (parts[k].empty()) continue;  // zarr-python also drops zero-length inner chunks
+      if (bufs[k].empty()) continue;  // zarr-python also drops zero-length inner chunks
       const uint32_t i = order[b + k];
       index.entries[2 * i] = pos;
-      index.entries[2 * i + 1] = parts[k].size();
-      pos += parts[k].size();
-      pieces.push_back(parts[k].view());
+      index.entries[2 * i + 1] = bufs[k].size();
+      pos += bufs[k].size();
+      pending.push_back(bufs[k].view());
+      any = true;
     }
-    if (pieces.empty()) continue;
-    any = true;
-    if (!index_first) sink(pieces);
+    if (!index_first && !pending.empty()) cur ^= 1;  // the next batch encodes into the other set
   }
+  if (!index_first && !pending.empty()) sink(pending);
   if (!any) return false;
   ByteBuffer index_bytes;
   encode_index(index, index_bytes, options);
   if (index_first) {
-    pieces.insert(pieces.begin(), index_bytes.view());
-    sink(pieces);
+    pending.insert(pending.begin(), index_bytes.view());
+    sink(pending);
   } else {
     const ByteView last = index_bytes.view();
     sink(std::span<const ByteView>(&last, 1));

@@ -71,6 +71,13 @@ class Array:
         self._config = {"write_empty_chunks": False, "order": "C", **(config or {})}
         self._refresh()
 
+    def __reduce__(self):
+        # Pickled as its store (by value for memory, by location otherwise),
+        # path, mode and config, and opened again on unpickling: what torch
+        # DataLoader workers, multiprocessing and dask need.
+        return (_unpickle_array, (self._store_path.store, self._store_path.path, self.zarr_format,
+                                  self._read_only, dict(self._config)))
+
     def _refresh(self) -> None:
         self._meta = json.loads(self._native.metadata_json)
         m = self._native.metadata
@@ -489,3 +496,10 @@ def _selection_kind(selection, ndim: int) -> str:
             all(np.asarray(a).dtype.kind in "iu" for a in arrays):
         return "coordinate"
     return "orthogonal"
+
+
+def _unpickle_array(store: Any, path: str, zarr_format: int, read_only: bool, config: dict) -> Array:
+    from zarrnative._create import _open_native
+    from zarrnative.storage import StorePath
+    store_path = StorePath(store, path)
+    return Array(_open_native(store_path, zarr_format), store_path, read_only=read_only, config=config)

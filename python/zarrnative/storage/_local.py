@@ -39,6 +39,10 @@ class LocalStore(NativeStore):
     def with_read_only(self, read_only: bool = False) -> LocalStore:
         return type(self)(self.root, read_only=read_only, fsync=self._fsync)
 
+    def __reduce__(self):
+        # Pickles by its root (the files stay where they are), as zarr-python's does.
+        return (_local_store, (str(self.root), self.read_only, self._fsync))
+
     def __str__(self) -> str:
         return f"file://{self.root.as_posix()}"
 
@@ -50,3 +54,7 @@ class LocalStore(NativeStore):
 
     def __hash__(self) -> int:
         return hash(self.root)
+
+
+def _local_store(root: str, read_only: bool, fsync: bool) -> LocalStore:
+    return LocalStore(root, read_only=read_only, fsync=fsync)

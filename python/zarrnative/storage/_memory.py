@@ -38,6 +38,13 @@ class MemoryStore(NativeStore):
         """A view of the same contents, read-only or not."""
         return type(self)._from_native(self._native.with_read_only(read_only))
 
+    def __reduce__(self):
+        # Pickles by value: the copy is a new store with the same keys and
+        # bytes, independent of this one (as zarr-python's MemoryStore).
+        keys = self._native.list()
+        contents = dict(zip(keys, self._native.get_many(keys)))
+        return (_memory_store, (contents, self.read_only))
+
     def __str__(self) -> str:
         return self._native.describe()
 
@@ -53,3 +60,7 @@ class MemoryStore(NativeStore):
 
     def __hash__(self) -> int:
         return hash(self._native.describe())
+
+
+def _memory_store(contents: dict, read_only: bool) -> MemoryStore:
+    return MemoryStore(contents, read_only=read_only)

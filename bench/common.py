@@ -103,7 +103,7 @@ def datasets(mode: Mode) -> list[Dataset]:
     base = ("read", "write", "chunk", "slice")
     return [
         Dataset("zstd", "3d", cube, "uint16", c3, None, "zstd-1", base),
-        Dataset("sharded-zstd", "3d", cube, "uint16", c3, s3, "zstd-1", base + ("crop",)),
+        Dataset("sharded-zstd", "3d", cube, "uint16", c3, s3, "zstd-1", base + ("crop", "crops")),
         Dataset("sharded-blosc", "3d", cube, "uint16", c3, s3, "blosc-lz4-shuffle", base),
         Dataset("raw", "3d", cube, "uint16", c3, None, None, base),
         Dataset("sharded-raw", "3d", cube, "uint16", c3, s3, None, base),

@@ -28,6 +28,9 @@ class Zarrnative:
     def read_oindex(self, a, sel):
         return a.oindex[sel]
 
+    def read_batch(self, a, sels):
+        return a.read_batch(sels)
+
     def write(self, a, data):
         a[tuple(slice(None) for _ in data.shape)] = data
 
@@ -51,6 +54,10 @@ class ZarrPython:
 
     def read_oindex(self, a, sel):
         return a.oindex[sel]
+
+    def read_batch(self, a, sels):
+        import numpy as np
+        return np.stack([a[s] for s in sels])
 
     def write(self, a, data):
         a[tuple(slice(None) for _ in data.shape)] = data
@@ -92,6 +99,11 @@ class TensorStore:
 
     def read_oindex(self, a, sel):
         return a.oindex[sel].read().result()
+
+    def read_batch(self, a, sels):
+        import numpy as np
+        futures = [a[s].read() for s in sels]  # all issued, then awaited
+        return np.stack([f.result() for f in futures])
 
     def write(self, a, data):
         a.write(data).result()

@@ -13,7 +13,7 @@ from common import IMPLEMENTATIONS, LABELS, PEERS
 LATENCY_OPS = ("chunk", "crop", "batch", "point")
 OP_TITLES = {
     "read": "full read", "write": "full write", "chunk": "single chunk", "slice": "slices",
-    "crop": "ML: random crops", "batch": "ML: random row batches", "point": "single elements",
+    "crop": "ML: random crops", "crops": "ML: crops as one batch", "batch": "ML: random row batches", "point": "single elements",
 }
 COLOURS = {"zarrnative": "#d62728", "tensorstore": "#1f77b4", "zarrs": "#ff7f0e", "zarr-python": "#7f7f7f"}
 

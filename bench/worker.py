@@ -105,6 +105,27 @@ def op_crop(ctx, rep):
     return ctx.timed_items(sels)
 
 
+def op_crops(ctx, rep):
+    """ML: the same random crops as one batch (a training step's worth), each
+    implementation's natural batch form: zarrnative's read_batch, all of
+    tensorstore's reads issued before waiting, and a loop for zarr-python."""
+    ds, rng, c = ctx.ds, ctx.rng("crop", rep), ctx.mode.crop
+    sels = []
+    for _ in range(ctx.n("crop")):
+        off = [int(rng.integers(0, s - c + 1)) for s in ds.shape]
+        sels.append(tuple(slice(o, o + c) for o in off))
+    t0 = time.perf_counter()
+    r = ctx.impl.read_batch(ctx.arr, sels)
+    t = time.perf_counter() - t0
+    nbytes = r.nbytes
+    if rep == WARMUP:  # the batch holds what single reads give
+        for i in (0, len(sels) - 1):
+            if not np.array_equal(r[i], np.asarray(ctx.impl.read(ctx.arr, sels[i]))):
+                raise AssertionError(f"{ctx.impl.name} read a wrong batch from {ds.name}")
+    del r
+    return t, nbytes, [t]
+
+
 def op_batch(ctx, rep):
     """ML: random batches of rows (sorted, distinct) of a 2-D table."""
     ds, rng = ctx.ds, ctx.rng("batch", rep)
@@ -145,7 +166,7 @@ def op_write(ctx, rep):
     return t, ds.nbytes, [t]
 
 
-OPS = {"read": op_read, "chunk": op_chunk, "slice": op_slice, "crop": op_crop, "batch": op_batch,
+OPS = {"read": op_read, "chunk": op_chunk, "slice": op_slice, "crop": op_crop, "crops": op_crops, "batch": op_batch,
        "point": op_point, "write": op_write}
 
 

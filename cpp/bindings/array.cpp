@@ -126,6 +126,26 @@ void init_array(nb::module_& m) {
            },
            "selection"_a, "out"_a = nb::none(), "validate_checksums"_a = true,
            "Reads an orthogonal selection: per dimension (start, stop, step) or an int64 index array.")
+      .def("read_many",
+           [](const Array& a, nb::handle selections, std::optional<NDArray> out, bool validate_checksums) {
+             std::vector<OrthogonalSelection> sels;
+             for (nb::handle s : selections) sels.push_back(to_selection(s));
+             NDArray dest = out ? *out : NDArray::empty(a.metadata().dtype, {0});  // placeholder, replaced below
+             nb::gil_scoped_release r;
+             if (!out) {
+               Shape shape{static_cast<int64_t>(sels.size())};
+               if (!sels.empty()) {
+                 for (const auto& s : sels[0]) shape.push_back(s.count());
+               } else {
+                 for (size_t d = 0; d < a.metadata().shape.size(); ++d) shape.push_back(0);
+               }
+               dest = NDArray::empty(a.metadata().dtype, shape);
+             }
+             a.read_many(sels, dest, options(false, validate_checksums));
+             return dest;
+           },
+           "selections"_a, "out"_a = nb::none(), "validate_checksums"_a = true,
+           "Reads orthogonal selections of one shape into one array of shape (n, *shape), in one request.")
       .def("read_points",
            [](const Array& a, nb::handle points, std::optional<NDArray> out, bool validate_checksums) {
              auto pts = to_points(points);

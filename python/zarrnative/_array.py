@@ -315,6 +315,51 @@ class Array:
             return self._read_orthogonal(_indexing.orthogonal(selection, self._shape), out, device="cpu")
         return self._read_orthogonal(_indexing.orthogonal(selection, self._shape), out, device=device)
 
+    def read_batch(self, selections, *, out=None, device=None):
+        """Reads many selections of one shape (tuples of ints and slices, or
+        anything ``oindex`` takes) into one array of shape
+        ``(len(selections), *shape)``: one request, every chunk of every
+        selection decoded in parallel, what a training batch of random crops
+        or rows needs. ``out``: a destination of that shape (anything
+        ``as_array`` wraps). ``device="cuda"``: decoded on the CPU and
+        uploaded in one copy (the ``zarrnative.gpu`` logger says so); a
+        CuPy array where CuPy is installed, else a device NDArray.
+
+        >>> batch = arr.read_batch([(slice(i, i + 64), slice(j, j + 64)) for i, j in corners])
+        >>> torch.from_numpy(batch)  # no copy
+        """
+        sels = [_indexing.orthogonal(sel, self._shape) for sel in selections]
+        if not sels:
+            raise ValueError("read_batch: no selections")
+        shape = sels[0].result_shape
+        for i, sel in enumerate(sels):
+            if sel.result_shape != shape:
+                raise ValueError(f"read_batch: selection {i} has shape {sel.result_shape}, selection 0 has {shape}")
+        full = (len(sels), *sels[0].out_shape)
+        device = _gpu.parse_device(device) if device is not None else _gpu.configured_device(None)
+        if device is not None:
+            if out is not None:
+                raise ValueError("out= and a CUDA device cannot be combined: the device read makes its own array")
+            host = self.read_batch(selections, device="cpu")
+            return _gpu.upload(self, host, device, what="read_batch")
+        if out is not None:
+            target = as_array(out)
+            if tuple(target.shape) != full:
+                target = as_array(np.asarray(out).reshape(full))
+        else:
+            target = None
+        if self._batched:  # a store written in Python: one batch per selection
+            dest = target if target is not None else as_array(np.empty(full, self.dtype))
+            arr = np.asarray(dest)
+            for i, sel in enumerate(sels):
+                self._core_read(sel.dims, as_array(arr[i]))
+            result = dest
+        else:
+            result = self._native.read_many([sel.dims for sel in sels], target, self._validate)
+        if out is not None:
+            return out
+        return self._result(result).reshape((len(sels), *shape))
+
     @property
     def oindex(self) -> _Indexer:
         return _Indexer(self, self.get_orthogonal_selection, self.set_orthogonal_selection)

@@ -148,6 +148,17 @@ def read(array, sel, device: int, *, stream: Any = None, out=None, scalar: bool 
     return _to_framework(nd)
 
 
+def upload(array, host, device: int, *, what: str) -> Any:
+    """Copies a host result of `array` to `device` in one copy (decoded on the
+    CPU: logged), as a CuPy array or a device NDArray."""
+    reason = features_cuda_reason()
+    if reason is not None:
+        raise _core.DeviceUnavailableError("no CUDA device is usable: " + reason)
+    log.info("array %r: %s decoded on the CPU, then uploaded", array.path, what)
+    from zarrnative.ndarray import as_array
+    return _to_framework(as_array(host).cuda(device))
+
+
 def features_cuda_reason() -> str | None:
     info = _core.features()
     if info["cuda_compiled"] and info["cuda_devices"] > 0:

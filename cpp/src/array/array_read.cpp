@@ -1,6 +1,8 @@
 // Reading: one parallel task per chunk (or shard) that a selection touches.
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "zarrnative/array/array.h"
 #include "zarrnative/common/error.h"
@@ -140,6 +142,37 @@ void Array::read(const OrthogonalSelection& sel, NDArray& out, const ArrayOption
   check_destination(out, meta_, plan.out_shape, "read");
   run_tasks(plan.tasks.size(), [&](size_t i) { return chunk_key(plan.tasks[i].coords); },
             [&](size_t i) { read_task(plan.tasks[i], out, options); });
+}
+
+void Array::read_many(const std::vector<OrthogonalSelection>& sels, NDArray& out,
+                      const ArrayOptions& options) const {
+  const auto pinned = store_->pin();  // the store's shared state, held for this request
+  check(out.ndim() == meta_.shape.size() + 1 && out.shape()[0] == static_cast<int64_t>(sels.size()),
+        ErrorCode::kInvalidArgument,
+        "read_many: the destination must have shape (" + std::to_string(sels.size()) + ", ...) with " +
+            std::to_string(meta_.shape.size()) + " more dimensions");
+  const Shape item_shape(out.shape().begin() + 1, out.shape().end());
+  const Shape item_strides(out.strides().begin() + 1, out.strides().end());
+  check_destination(out, meta_, out.shape(), "read_many");
+  std::vector<ChunkPlan> plans;
+  plans.reserve(sels.size());
+  for (size_t i = 0; i < sels.size(); ++i) {
+    plans.push_back(plan_orthogonal(sels[i], meta_.shape, meta_.chunk_shape));
+    check(plans.back().out_shape == item_shape, ErrorCode::kInvalidArgument,
+          "read_many: selection " + std::to_string(i) + " has a different shape from the others");
+  }
+  std::vector<NDArray> dests;
+  std::vector<std::pair<size_t, size_t>> items;  // (selection, task)
+  for (size_t i = 0; i < sels.size(); ++i) {
+    dests.emplace_back(out.buffer(), out.dtype(), item_shape, item_strides,
+                       out.byte_offset() + static_cast<int64_t>(i) * out.strides()[0], out.readonly());
+    for (size_t t = 0; t < plans[i].tasks.size(); ++t) items.emplace_back(i, t);
+  }
+  run_tasks(items.size(), [&](size_t k) { return chunk_key(plans[items[k].first].tasks[items[k].second].coords); },
+            [&](size_t k) {
+              const auto [i, t] = items[k];
+              read_task(plans[i].tasks[t], dests[i], options);
+            });
 }
 
 void Array::read_points(const std::vector<std::vector<int64_t>>& points, NDArray& out,

@@ -77,6 +77,12 @@ class Array {
   // Reads an orthogonal selection into `out` (host memory, shape = the
   // selection's counts, the array's dtype in either byte order, any strides).
   void read(const OrthogonalSelection& sel, NDArray& out, const ArrayOptions& options = {}) const;
+  // Reads many orthogonal selections of one shape, selection i into out[i]
+  // (`out`: shape (n, *that shape)), as one request: every chunk task of
+  // every selection runs on the pool at once, what a training batch of crops
+  // or rows needs. Throws Error(kInvalidArgument) when the shapes differ.
+  void read_many(const std::vector<OrthogonalSelection>& sels, NDArray& out,
+                 const ArrayOptions& options = {}) const;
   // Reads points (ndim index vectors of equal length n) into 1-d `out`.
   void read_points(const std::vector<std::vector<int64_t>>& points, NDArray& out,
                    const ArrayOptions& options = {}) const;

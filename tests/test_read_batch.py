@@ -95,3 +95,19 @@ def test_cuda_without_a_gpu_is_a_clear_error(tmp_path):
     with pytest.raises(errors.DeviceUnavailableError):
         a.read_batch([(slice(0, 4),)], device="cuda")
     np.testing.assert_array_equal(a.read_batch([(0,)], device="cpu")[0], a[0])
+
+
+@pytest.mark.parametrize("checksum", [False, True])
+@pytest.mark.parametrize("shards", [None, (16, 24, 20)], ids=["chunks", "shards"])
+def test_partial_chunk_reads_stop_early_and_match_numpy(tmp_path, checksum, shards):
+    """Reads of part of a zstd chunk decode up to the last element needed
+    (unless the frame has a checksum); every position still reads right."""
+    data = np.random.default_rng(4).integers(0, 1000, size=(40, 36, 30)).astype("<i4")
+    a = zarrnative.create_array(tmp_path / "a", shape=data.shape, chunks=(8, 12, 10), shards=shards, dtype="<i4",
+                                compressors=zarrnative.codecs.ZstdCodec(level=1, checksum=checksum))
+    a[...] = data
+    sels = [(0, slice(None), slice(None)), (7, slice(0, 12), slice(0, 10)), (slice(3, 5), 11, slice(2, 9)),
+            (slice(None), slice(None), 0), (slice(1, 40, 7), [0, 35, 12], slice(9, 10)), (39, 35, 29), (0, 0, 0)]
+    for sel in sels:
+        np.testing.assert_array_equal(a[sel], data[sel], err_msg=str(sel))
+    np.testing.assert_array_equal(a.oindex[[0, 9, 17], :, [3, 29]], data[np.ix_([0, 9, 17], range(36), [3, 29])])

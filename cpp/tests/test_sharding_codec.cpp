@@ -336,6 +336,48 @@ TEST(ShardingCodec, EncodeToPassesOnTheSinksError) {
   }
 }
 
+// Pipelines decode a prefix where every step allows it: bytes (native
+// order) + zstd, with a crc32c outside it (checked over everything first);
+// not through a transpose, another byte order or a zstd checksum.
+TEST(CodecPipeline, DecodesAPrefixWhereTheChainAllows) {
+  ChunkSpec spec{DType::from_typestr("<u2"), {16, 32, 32}, fill_bytes<uint16_t>(0)};
+  NDArray a = iota<uint16_t>("<u2", spec.shape, 3);
+  const json zstd = {{"name", "zstd"}, {"configuration", {{"level", 1}, {"checksum", false}}}};
+  const json zstd_sum = {{"name", "zstd"}, {"configuration", {{"level", 1}, {"checksum", true}}}};
+  const json be = {{"name", "bytes"}, {"configuration", {{"endian", "big"}}}};
+  const json tr = {{"name", "transpose"}, {"configuration", {{"order", {2, 1, 0}}}}};
+  struct Case {
+    json chain;
+    bool prefix;
+  };
+  for (const Case& k : {Case{json::array({kBytes, zstd}), true}, Case{json::array({kBytes, zstd, kCrc}), true},
+                        Case{json::array({kBytes, zstd_sum}), false}, Case{json::array({be, zstd}), false},
+                        Case{json::array({tr, kBytes, zstd}), false}, Case{json::array({kBytes, kCrc}), false}}) {
+    SCOPED_TRACE(k.chain.dump());
+    auto p = CodecPipeline::from_v3(k.chain, spec);
+    ByteBuffer enc;
+    p->encode(a, enc, {});
+    // rows 0..4 of plane 0 and all of plane 1's first row: up to element (1, 0, 31)
+    const uint64_t prefix = c_order_prefix(spec.shape, {0, 0, 0}, {2, 1, 32}, 2);
+    EXPECT_EQ(prefix, (32u * 32 + 32) * 2);
+    NDArray out = NDArray::empty(spec.dtype, spec.shape);
+    std::memset(out.data(), 0xAB, static_cast<size_t>(out.nbytes()));
+    EXPECT_EQ(p->decode_prefix(enc.view(), out, prefix, {}), k.prefix);
+    if (k.prefix) {
+      EXPECT_EQ(std::memcmp(out.data(), a.data(), prefix), 0);
+      EXPECT_EQ(static_cast<uint8_t*>(out.data())[prefix], 0xAB);  // left as it was
+    }
+    EXPECT_FALSE(p->decode_prefix(enc.view(), out, static_cast<uint64_t>(out.nbytes()), {}));  // whole: decode()
+  }
+  // a broken checksum outside zstd is still caught
+  auto p = CodecPipeline::from_v3(json::array({kBytes, zstd, kCrc}), spec);
+  ByteBuffer enc;
+  p->encode(a, enc, {});
+  enc.data()[enc.size() - 1] ^= 1;
+  NDArray out = NDArray::empty(spec.dtype, spec.shape);
+  EXPECT_THROW(p->decode_prefix(enc.view(), out, 64, {}), Error);
+}
+
 // ---------------------------------------------------------------------------
 // Partial reads
 

@@ -152,5 +152,34 @@ TEST(ZstdCodec, RefusesBadConfigurations) {
   expect_config_error("zstd", json::array({1}), "must be a JSON object");
 }
 
+// decode_prefix: the first bytes of a frame, streamed and stopped; refused
+// (false) where the frame has a checksum (it needs everything), and an error
+// when the frame holds fewer bytes than asked for.
+TEST(ZstdCodec, DecodesAPrefix) {
+  const Bytes data = smooth_field(300000);
+  for (int level : {1, 3}) {
+    const Bytes enc = encode(*make("zstd", {{"level", level}}), data);
+    for (size_t n : {size_t{1}, size_t{1000}, size_t{131072}, size_t{131073}, size_t{299999}}) {
+      Bytes out(n + 8, 0xEE);
+      ASSERT_TRUE(make("zstd")->decode_prefix(view(enc), zarrnative::MutableByteView(out.data(), n), {})) << n;
+      EXPECT_TRUE(std::equal(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n), data.begin())) << n;
+      EXPECT_EQ(out[n], 0xEE);  // nothing past the prefix
+    }
+  }
+  Bytes out(1000);
+  const Bytes checked = encode(*make("zstd", {{"level", 1}, {"checksum", true}}), data);
+  EXPECT_FALSE(make("zstd")->decode_prefix(view(checked), zarrnative::MutableByteView(out), {}));
+  EXPECT_FALSE(make("zstd")->decode_prefix(view(Bytes{1, 2, 3}), zarrnative::MutableByteView(out), {}));  // no frame
+  // a frame of 256 bytes asked for 1000: refused (the whole decode reports it)
+  EXPECT_FALSE(make("zstd")->decode_prefix(view(k_zstd1), zarrnative::MutableByteView(out), {}));
+  EXPECT_FALSE(make("zstd")->decode_prefix(view(k_zstd_nosize), zarrnative::MutableByteView(out), {}));  // checksum
+  // truncated input
+  const Bytes enc = encode(*make("zstd"), data);
+  const Bytes cut(enc.begin(), enc.begin() + static_cast<std::ptrdiff_t>(enc.size() / 2));
+  Bytes big(290000);
+  expect_error([&] { make("zstd")->decode_prefix(view(cut), zarrnative::MutableByteView(big), {}); }, ErrorCode::kCorruptChunk,
+               "zstd", "truncated");
+}
+
 }  // namespace
 }  // namespace zn_test

@@ -1,4 +1,6 @@
 // Reading: one parallel task per chunk (or shard) that a selection touches.
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -131,7 +133,18 @@ void Array::read_task(const ChunkTask& task, NDArray& out, const ArrayOptions& o
     return;
   }
   NDArray chunk = NDArray::empty(out.dtype(), cs);
-  pipeline_->decode(bytes->view(), chunk, options.codec);
+  // Only the elements the task takes are needed: decoding may stop after
+  // the last of them in C order (the largest local index in each dimension).
+  Shape last(n), one(n, 1);
+  for (int d = 0; d < n; ++d) {
+    const DimPart& p = *task.dims[d];
+    last[d] = p.is_run ? p.local_start + (p.count - 1) * p.local_step
+                       : (p.local.empty() ? 0 : *std::max_element(p.local.begin(), p.local.end()));
+  }
+  const uint64_t prefix = task.covers_chunk ? UINT64_MAX : codec::c_order_prefix(cs, last, one, chunk.itemsize());
+  if (!pipeline_->decode_prefix(bytes->view(), chunk, prefix, options.codec)) {
+    pipeline_->decode(bytes->view(), chunk, options.codec);
+  }
   copy_task(task, chunk, out, /*to_selection=*/true);
   keep_heaps(chunk, out);
 }

@@ -310,6 +310,41 @@ void CodecPipeline::decode(ByteView in, NDArray& out, const CodecOptions& option
   }
 }
 
+uint64_t c_order_prefix(const Shape& shape, const Shape& start, const Shape& count, int64_t itemsize) {
+  uint64_t last = 0;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (count[d] <= 0) return 0;
+    last = last * static_cast<uint64_t>(shape[d]) + static_cast<uint64_t>(start[d] + count[d] - 1);
+  }
+  return (last + 1) * static_cast<uint64_t>(itemsize);
+}
+
+bool CodecPipeline::decode_prefix(ByteView in, NDArray& out, uint64_t prefix, const CodecOptions& options) const {
+  if (!a2a_.empty() || b2b_.empty() || !a2b_->is_identity_for(a2b_spec_) || !out.is_c_contiguous() ||
+      out.dtype() != a2b_spec_.dtype || out.shape() != a2b_spec_.shape || out.readonly() ||
+      prefix >= static_cast<uint64_t>(out.nbytes())) {
+    return false;
+  }
+  // The outer bytes -> bytes codecs decode whole (crc32c checks its
+  // checksum over everything); the innermost one stops after `prefix` bytes.
+  ByteView current = in;
+  ByteBuffer scratch, staged;
+  ByteBuffer* bufs[2] = {&scratch, &staged};
+  int which = 0;
+  for (size_t k = b2b_.size(); k-- > 1;) {
+    const auto& c = b2b_[k];
+    if (auto view = c->decode_view(current, options)) {
+      current = *view;
+      continue;
+    }
+    ByteBuffer& dst = *bufs[which];
+    which ^= 1;
+    c->decode(current, dst, std::nullopt, options);
+    current = dst.view();
+  }
+  return b2b_[0]->decode_prefix(current, MutableByteView(static_cast<uint8_t*>(out.data()), prefix), options);
+}
+
 void fill_chunk(NDArray& out, const ChunkSpec& spec) {
   if (out.dtype().is_vlen()) {  // the fill value is the string's bytes, not an element
     fill_vlen(out, ByteView(spec.fill_value.data(), spec.fill_value.size()));

@@ -139,6 +139,11 @@ class BytesToBytesCodec : public Codec {
   // Codecs whose decoding is a sub-range of their input (crc32c strips a
   // trailer) return it here without copying; others return nullopt.
   virtual std::optional<ByteView> decode_view(ByteView, const CodecOptions&) const { return std::nullopt; }
+  // Decodes only the first out.size() bytes of the decoded value, for reads
+  // that need the start of a chunk only; returns false (nothing decoded)
+  // where the codec cannot stop early safely (the default: it must decode
+  // everything, or check a checksum over everything).
+  virtual bool decode_prefix(ByteView, MutableByteView, const CodecOptions&) const { return false; }
 };
 
 // Helpers for codec implementations: throw Error(kCodecConfig / kCorruptChunk)

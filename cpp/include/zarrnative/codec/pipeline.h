@@ -32,6 +32,11 @@
 
 namespace zarrnative::codec {
 
+// The bytes of a C-order chunk of `shape` up to and including the last
+// element of the box [start, start + count): what a read of that box needs
+// decoded (0 for an empty box).
+uint64_t c_order_prefix(const Shape& shape, const Shape& start, const Shape& count, int64_t itemsize);
+
 class CodecPipeline {
  public:
   // `codecs`: the v3 metadata's codecs list. Validates the order (array ->
@@ -55,6 +60,13 @@ class CodecPipeline {
   // Decodes one chunk into `out`: host memory, spec's shape and dtype (any
   // byte order), any strides.
   void decode(ByteView in, NDArray& out, const CodecOptions& options) const;
+  // Decodes only the first `prefix` bytes of the chunk in C order into
+  // `out` (C-contiguous, the spec's shape and dtype); the rest of `out` is
+  // left as it was. For reads that need part of a chunk: the decoder stops
+  // after the last element wanted. Returns false (nothing done) where the
+  // chain cannot stop early (a transpose, another byte order, a codec that
+  // must see everything, such as a zstd frame with a checksum): decode().
+  bool decode_prefix(ByteView in, NDArray& out, uint64_t prefix, const CodecOptions& options) const;
 
   const std::vector<std::shared_ptr<const ArrayToArrayCodec>>& array_to_array() const { return a2a_; }
   const std::shared_ptr<const ArrayToBytesCodec>& array_to_bytes() const { return a2b_; }

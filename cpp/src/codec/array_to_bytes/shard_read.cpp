@@ -151,9 +151,12 @@ void decode_shard_plan(const ShardingCodec& codec, const ShardReadPlan& plan, st
         if (c.whole) {
           inner.decode(bytes, dst, options);  // straight into `out`
         } else {
-          // Only part of it is wanted: decode whole, then copy the overlap.
+          // Only part of it is wanted: decode up to the last element wanted
+          // (in C order) where the codecs can stop early, else whole; then
+          // copy the overlap.
           NDArray tmp = NDArray::empty(out.dtype(), inner_spec.shape);
-          inner.decode(bytes, tmp, options);
+          const uint64_t prefix = c_order_prefix(inner_spec.shape, c.inner_start, c.shape, tmp.itemsize());
+          if (!inner.decode_prefix(bytes, tmp, prefix, options)) inner.decode(bytes, tmp, options);
           dst.copy_from(sub_view(tmp, c.inner_start, c.shape));
         }
       },

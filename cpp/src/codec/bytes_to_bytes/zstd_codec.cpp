@@ -1,5 +1,6 @@
 #include "codec/bytes_to_bytes/zstd_codec.h"
 
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_getFrameHeader (exported by the shared library too)
 #include <zstd.h>
 #include <zstd_errors.h>
 
@@ -104,6 +105,33 @@ class ZstdCodec final : public BytesToBytesCodec {
     if (n != out.size()) {
       corrupt_error(kName, "decoded " + std::to_string(n) + " bytes, expected " + std::to_string(out.size()));
     }
+  }
+
+  // Streams the frame until `out` is full. Only for one frame without a
+  // content checksum (a checksum needs the whole frame) whose stated size,
+  // when it states one, is at least what is asked for.
+  bool decode_prefix(ByteView in, MutableByteView out, const CodecOptions&) const override {
+    if (in.empty() || out.empty()) return false;
+    ZSTD_frameHeader header;
+    if (ZSTD_getFrameHeader(&header, in.data(), in.size()) != 0) return false;  // not a frame, or needs more input
+    if (header.frameType != ZSTD_frame || header.checksumFlag) return false;
+    if (header.frameContentSize != ZSTD_CONTENTSIZE_UNKNOWN && header.frameContentSize < out.size()) return false;
+    ZSTD_DCtx* dctx = thread_dctx();
+    ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
+    ZSTD_inBuffer src{in.data(), in.size(), 0};
+    ZSTD_outBuffer dst{out.data(), out.size(), 0};
+    while (dst.pos < dst.size) {
+      size_t ret = ZSTD_decompressStream(dctx, &dst, &src);
+      if (ZSTD_isError(ret)) zstd_fault("invalid frame", ret);
+      if (ret == 0 && dst.pos < dst.size) {
+        corrupt_error(kName, "the frame ends after " + std::to_string(dst.pos) + " bytes, before the " +
+                                 std::to_string(dst.size) + " needed");
+      }
+      if (src.pos == src.size && dst.pos < dst.size && ret != 0) {
+        corrupt_error(kName, "truncated frame: the input ended inside a frame");
+      }
+    }
+    return true;
   }
 
  private:

@@ -389,3 +389,65 @@ def test_gpu_detects_corrupt_streams(codec, damage):
         arr[...]
     with pytest.raises(CorruptChunkError):
         arr.get(..., device="cuda")
+
+
+# --- writes from device arrays, and batches onto the device -------------------------
+class _FakeDeviceArray:
+    """Claims CUDA memory (``__cuda_array_interface__``) at a host address."""
+
+    def __init__(self, host: np.ndarray) -> None:
+        self._host = host
+        self.__cuda_array_interface__ = {"shape": host.shape, "typestr": host.dtype.str, "version": 3,
+                                         "data": (host.ctypes.data, False), "strides": None}
+
+
+def test_writes_of_device_values_need_a_gpu_and_write_nothing_without_one():
+    if _gpu.features_cuda_reason() is None:
+        pytest.skip("a GPU is present: the gpu tests write from real device arrays")
+    arr = zarr.create_array(zarr.storage.MemoryStore(), shape=(4, 6), chunks=(2, 3), dtype="<f4", fill_value=0)
+    with pytest.raises(DeviceUnavailableError):
+        arr[...] = _FakeDeviceArray(np.ones((4, 6), "<f4"))
+    with pytest.raises(DeviceUnavailableError):
+        arr.vindex[[0, 1], [2, 3]] = _FakeDeviceArray(np.ones(2, "<f4"))
+    assert arr.nchunks_initialized == 0
+    np.testing.assert_array_equal(arr[...], 0)
+
+
+def test_host_tensors_still_write_directly():
+    torch = pytest.importorskip("torch")
+    arr = zarr.create_array(zarr.storage.MemoryStore(), shape=(4, 6), chunks=(2, 3), dtype="<f4")
+    arr[...] = torch.arange(24, dtype=torch.float32).reshape(4, 6)
+    arr[1] = torch.zeros(6)
+    expect = np.arange(24, dtype="<f4").reshape(4, 6)
+    expect[1] = 0
+    np.testing.assert_array_equal(arr[...], expect)
+
+
+@pytest.mark.gpu
+def test_writes_from_cupy_and_torch_cuda():
+    cp = _cupy_or_skip()
+    arr = zarr.create_array(zarr.storage.MemoryStore(), shape=(30, 20), chunks=(8, 8), dtype="<i4",
+                            compressors=zarr.codecs.ZstdCodec(), fill_value=-1)
+    data = np.arange(600, dtype="<i4").reshape(30, 20)
+    arr[...] = cp.asarray(data)
+    np.testing.assert_array_equal(arr[...], data)
+    arr[3:9, ::2] = cp.asarray(data[3:9, ::2] * 2)
+    data[3:9, ::2] *= 2
+    arr.vindex[[0, 29], [0, 19]] = cp.asarray([7, 8], dtype=cp.int32)
+    data[0, 0], data[29, 19] = 7, 8
+    np.testing.assert_array_equal(arr[...], data)
+    torch = pytest.importorskip("torch")
+    arr[...] = torch.as_tensor(data * 3, device="cuda")
+    np.testing.assert_array_equal(arr[...], data * 3)
+
+
+@pytest.mark.gpu
+def test_read_batch_onto_the_device():
+    cp = _cupy_or_skip()
+    arr = zarr.create_array(zarr.storage.MemoryStore(), shape=(64, 50), chunks=(8, 10), shards=(32, 50),
+                            dtype="<u2", compressors=zarr.codecs.ZstdCodec(), fill_value=9)
+    arr[...] = np.arange(3200, dtype="<u2").reshape(64, 50)
+    sels = [(slice(i, i + 8), slice(3, 13)) for i in (0, 17, 56)]
+    got = arr.read_batch(sels, device="cuda")
+    assert isinstance(got, cp.ndarray) and got.shape == (3, 8, 10)
+    np.testing.assert_array_equal(cp.asnumpy(got), arr.read_batch(sels))

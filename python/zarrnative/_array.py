@@ -419,7 +419,7 @@ class Array:
 
     def _write_orthogonal(self, sel: _indexing.Orthogonal, value) -> None:
         self._check_writable()
-        value = np.asarray(value) if not _is_vlen(self._typestr) else value
+        value = np.asarray(_host_values(value)) if not _is_vlen(self._typestr) else value
         if not _is_vlen(self._typestr) and np.ndim(value) == len(sel.result_shape) and \
                 np.shape(value) != sel.result_shape:
             np.broadcast_shapes(np.shape(value), sel.result_shape)  # raises ValueError like numpy
@@ -446,6 +446,7 @@ class Array:
 
     def _write_points(self, pts: _indexing.Points, value) -> None:
         self._check_writable()
+        value = _host_values(value)
         v = np.broadcast_to(np.asarray(value, dtype=self.dtype if not _is_vlen(self._typestr) else object),
                             pts.result_shape).reshape(-1)
         values, empty = self._values(np.ascontiguousarray(v), (v.size,)), bool(self._config["write_empty_chunks"])
@@ -548,3 +549,27 @@ def _unpickle_array(store: Any, path: str, zarr_format: int, read_only: bool, co
     from zarrnative.storage import StorePath
     store_path = StorePath(store, path)
     return Array(_open_native(store_path, zarr_format), store_path, read_only=read_only, config=config)
+
+
+# DLPack device types of CUDA memory the CPU cannot read: CUDA, managed.
+_DEVICE_DLPACK = (2, 13)
+
+
+def _host_values(value: Any) -> Any:
+    """Values in CUDA memory (CuPy, PyTorch and JAX GPU arrays, device
+    NDArrays) copied to host memory in one copy, for encoding on the CPU;
+    anything else as it is. Without a usable GPU such values raise
+    ``DeviceUnavailableError``."""
+    if isinstance(value, (np.ndarray, np.generic, int, float, complex, bool, str, bytes, list, tuple)) or value is None:
+        return value
+    on_device = hasattr(value, "__cuda_array_interface__")
+    if not on_device and hasattr(value, "__dlpack_device__"):
+        try:
+            on_device = int(value.__dlpack_device__()[0]) in _DEVICE_DLPACK
+        except Exception:
+            on_device = False
+    if not on_device:
+        return value
+    host = as_array(value).cpu()
+    _gpu.log.debug("write: values copied from the GPU to the host (%d bytes)", host.nbytes)
+    return np.asarray(host)

@@ -231,12 +231,16 @@ void CodecPipeline::encode(const NDArray& chunk, ByteBuffer& out, const CodecOpt
 
 void CodecPipeline::decode_bytes(ByteView in, std::optional<uint64_t> final_size, ByteBuffer& scratch,
                                  ByteBuffer& out, ByteView* result, const CodecOptions& options) const {
-  // Runs b2b_[size-1] .. b2b_[1]; the caller handles b2b_[0] when final_size is
-  // used for decode_into. Here all steps run, the first codec gets final_size.
+  // Every step, b2b_[size-1] .. b2b_[0]; the innermost gets final_size.
+  *result = decode_steps(in, 0, final_size, scratch, out, options);
+}
+
+ByteView CodecPipeline::decode_steps(ByteView in, size_t last, std::optional<uint64_t> final_size, ByteBuffer& a,
+                                     ByteBuffer& b, const CodecOptions& options) const {
   ByteView current = in;
-  ByteBuffer* bufs[2] = {&scratch, &out};
+  ByteBuffer* bufs[2] = {&a, &b};
   int which = 0;
-  for (size_t k = b2b_.size(); k-- > 0;) {
+  for (size_t k = b2b_.size(); k-- > last;) {
     const auto& c = b2b_[k];
     if (auto view = c->decode_view(current, options)) {
       current = *view;
@@ -247,7 +251,7 @@ void CodecPipeline::decode_bytes(ByteView in, std::optional<uint64_t> final_size
     c->decode(current, dst, k == 0 ? final_size : std::nullopt, options);
     current = dst.view();
   }
-  *result = current;
+  return current;
 }
 
 void CodecPipeline::decode(ByteView in, NDArray& out, const CodecOptions& options) const {
@@ -274,20 +278,7 @@ void CodecPipeline::decode(ByteView in, NDArray& out, const CodecOptions& option
       target.dtype() == a2b_spec_.dtype && final_size) {
     // Decode the outermost bytes -> bytes codecs into scratch, the last one
     // straight into the destination's memory.
-    ByteView current = in;
-    ByteBuffer* bufs[2] = {&scratch, &staged};
-    int which = 0;
-    for (size_t k = b2b_.size(); k-- > 1;) {
-      const auto& c = b2b_[k];
-      if (auto view = c->decode_view(current, options)) {
-        current = *view;
-        continue;
-      }
-      ByteBuffer& dst = *bufs[which];
-      which ^= 1;
-      c->decode(current, dst, std::nullopt, options);
-      current = dst.view();
-    }
+    ByteView current = decode_steps(in, 1, std::nullopt, scratch, staged, options);
     MutableByteView dest(static_cast<uint8_t*>(target.data()), static_cast<size_t>(target.nbytes()));
     if (auto view = b2b_[0]->decode_view(current, options)) {
       if (view->size() != dest.size()) {
@@ -327,21 +318,8 @@ bool CodecPipeline::decode_prefix(ByteView in, NDArray& out, uint64_t prefix, co
   }
   // The outer bytes -> bytes codecs decode whole (crc32c checks its
   // checksum over everything); the innermost one stops after `prefix` bytes.
-  ByteView current = in;
   ByteBuffer scratch, staged;
-  ByteBuffer* bufs[2] = {&scratch, &staged};
-  int which = 0;
-  for (size_t k = b2b_.size(); k-- > 1;) {
-    const auto& c = b2b_[k];
-    if (auto view = c->decode_view(current, options)) {
-      current = *view;
-      continue;
-    }
-    ByteBuffer& dst = *bufs[which];
-    which ^= 1;
-    c->decode(current, dst, std::nullopt, options);
-    current = dst.view();
-  }
+  const ByteView current = decode_steps(in, 1, std::nullopt, scratch, staged, options);
   return b2b_[0]->decode_prefix(current, MutableByteView(static_cast<uint8_t*>(out.data()), prefix), options);
 }
 

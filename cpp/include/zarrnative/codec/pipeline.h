@@ -76,6 +76,11 @@ class CodecPipeline {
   CodecPipeline() = default;
   void decode_bytes(ByteView in, std::optional<uint64_t> final_size, ByteBuffer& scratch, ByteBuffer& out,
                     ByteView* result, const CodecOptions& options) const;
+  // Runs the bytes -> bytes decoders b2b_[size-1] .. b2b_[last] on `in`,
+  // ping-ponging between two scratch buffers (the innermost, b2b_[0], gets
+  // `final_size`); returns the result, which may lie in either buffer.
+  ByteView decode_steps(ByteView in, size_t last, std::optional<uint64_t> final_size, ByteBuffer& a, ByteBuffer& b,
+                        const CodecOptions& options) const;
 
   ChunkSpec spec_;
   std::vector<std::shared_ptr<const ArrayToArrayCodec>> a2a_;

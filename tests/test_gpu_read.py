@@ -273,10 +273,24 @@ def test_config_device_cuda_without_a_gpu_raises_on_read():
             arr[:5]
         with pytest.raises(DeviceUnavailableError):
             arr.oindex[[1, 2], :]
+        with pytest.raises(DeviceUnavailableError):  # coordinates and masks too
+            arr.vindex[[1, 2], [0, 3]]
+        with pytest.raises(DeviceUnavailableError):
+            arr.get_mask_selection(np.ones(arr.shape, bool))
+        with pytest.raises(DeviceUnavailableError):
+            arr.read_batch([(0,), (1,)])
         # an explicit device="cpu" wins over the config
         np.testing.assert_array_equal(arr.get(slice(0, 5), device="cpu"), np.asarray(arr.get(slice(0, 5), device="cpu")))
     assert zarrnative.config.get("device") is None
     np.testing.assert_array_equal(arr[:2, :2], [[0, 1], [30, 31]])
+    np.testing.assert_array_equal(arr.vindex[[1, 2], [0, 3]], arr[...][[1, 2], [0, 3]])  # the host again
+
+
+def test_features_name_the_gpu_decoding_state():
+    info = zarrnative.features()
+    for key in ("gpu_decode_compiled", "nvcomp_loaded", "nvcomp_unavailable_reason", "gpu_read", "cuda"):
+        assert key in info
+    assert info["gpu_read"] == (info["gpu_decode_compiled"] and info["nvcomp_loaded"] and info["cuda_devices"] > 0)
 
 
 # --- device reads (a GPU is needed) ----------------------------------------------------------
@@ -451,3 +465,18 @@ def test_read_batch_onto_the_device():
     got = arr.read_batch(sels, device="cuda")
     assert isinstance(got, cp.ndarray) and got.shape == (3, 8, 10)
     np.testing.assert_array_equal(cp.asnumpy(got), arr.read_batch(sels))
+
+
+@pytest.mark.gpu
+def test_gpu_coordinate_and_mask_selections_under_the_config_switch():
+    cp = _cupy_or_skip()
+    arr = _array(GPU_CODECS["zstd"])
+    host = arr[...]
+    mask = np.zeros(arr.shape, bool)
+    mask[::3, 1::4] = True
+    with zarrnative.config.set(device="cuda"):
+        got = arr.vindex[[1, 2, 19], [0, 3, 7]]
+        masked = arr.vindex[mask]
+    assert isinstance(got, cp.ndarray)
+    np.testing.assert_array_equal(cp.asnumpy(got), host[[1, 2, 19], [0, 3, 7]])
+    np.testing.assert_array_equal(cp.asnumpy(masked), host[mask])

@@ -280,6 +280,14 @@ class Array:
         return self._read_orthogonal(_indexing.blocks(selection, self._shape, self._grid_chunks), out)
 
     def _read_points(self, pts: _indexing.Points, out=None):
+        device = _gpu.configured_device(None)
+        if device is not None:  # under config device="cuda": read on the CPU, then upload
+            if out is not None:
+                raise ValueError("out= and a CUDA device cannot be combined: the device read makes its own array")
+            return _gpu.upload(self, self._read_points_host(pts), device, what="a coordinate or mask selection")
+        return self._read_points_host(pts, out)
+
+    def _read_points_host(self, pts: _indexing.Points, out=None):
         result = self._result(_batch.read_points(self._native, self.store, pts.coords) if self._batched
                               else self._native.read_points(pts.coords))
         result = result.reshape(pts.result_shape)

@@ -177,6 +177,11 @@ class BloscCodec final : public BytesToBytesCodec {
     const uint32_t block = known_blocksize(in.size());
     if (block == 0 || block % ts != 0) return false;
     thread_local ByteBuffer shuffled;
+    struct Trim {  // a thread keeps a few MiB at most, whatever the outcome
+      ~Trim() {
+        if (shuffled.size() > kKeepShuffled) shuffled = ByteBuffer();
+      }
+    } trim;
     shuffled.resize(in.size());
     const ShuffleKernel kernel = shuffle_kernel(ts);
     for (size_t start = 0; start < in.size(); start += block) {
@@ -215,6 +220,7 @@ class BloscCodec final : public BytesToBytesCodec {
   }
 
   static constexpr size_t kPreshuffleMin = 4096;
+  static constexpr size_t kKeepShuffled = size_t{8} << 20;
   BloscConfig config_;
   mutable std::mutex blocks_mu_;
   mutable std::vector<std::pair<size_t, uint32_t>> blocks_;

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <new>
+#include <string>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -10,6 +12,9 @@
 
 using zarrnative::Error;
 using zarrnative::ThreadPool;
+using zarrnative::ErrorCode;
+using zarrnative::parallel_for_first_error;
+using zarrnative::parallel_for_first_failure;
 
 TEST(ThreadPool, RunsEveryIndexExactlyOnce) {
   ThreadPool pool(4);
@@ -62,4 +67,30 @@ TEST(ThreadPool, RejectsBadSizes) {
   EXPECT_THROW(ThreadPool(0), Error);
   EXPECT_THROW(ThreadPool::set_global_threads(-1), Error);
   EXPECT_GE(ThreadPool::default_threads(), 1);
+}
+
+TEST(ThreadPool, FirstFailureNamesTheLowestFailingItem) {
+  ThreadPool pool(3);
+  std::atomic<int> ran{0};
+  auto fn = [&](size_t i) {
+    ++ran;
+    if (i == 7 || i == 3 || i == 40) throw Error(ErrorCode::kCorruptChunk, "bad " + std::to_string(i));
+  };
+  auto f = parallel_for_first_error(pool, 50, fn);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->index, 3u);
+  EXPECT_EQ(f->code, ErrorCode::kCorruptChunk);
+  EXPECT_EQ(f->message, "bad 3");
+  EXPECT_EQ(ran.load(), 50);  // every item still ran
+  EXPECT_FALSE(parallel_for_first_error(pool, 10, [](size_t) {}).has_value());
+  // out of memory: parallel_for_first_failure makes it an Error; _first_error leaves it to the pool
+  auto oom = [](size_t i) {
+    if (i == 5) throw std::bad_alloc();
+  };
+  auto g = parallel_for_first_failure(pool, 10, oom);
+  ASSERT_TRUE(g.has_value());
+  EXPECT_EQ(g->index, 5u);
+  EXPECT_EQ(g->code, ErrorCode::kInternal);
+  EXPECT_EQ(g->message, "out of memory");
+  EXPECT_THROW(parallel_for_first_error(pool, 10, oom), std::bad_alloc);
 }

@@ -259,32 +259,20 @@ void Array::write_points(const std::vector<std::vector<int64_t>>& points, const 
         "write_points: values must be 1-d of the array's dtype, one per point");
   const size_t n = meta_.shape.size();
   const int64_t isz = value.itemsize();
-  std::mutex mu;
-  std::string message;
-  ErrorCode code = ErrorCode::kInternal;
-  bool failed = false;
-  ThreadPool::global().parallel_for(groups.size(), [&](size_t i) {
-    try {
-      const PointGroup& g = groups[i];
-      NDArray chunk = NDArray::empty(meta_.dtype, meta_.chunk_shape);
-      load_chunk(g.coords, chunk, options);
-      for (size_t k = 0; k < g.out.size(); ++k) {
-        int64_t off = 0;
-        for (size_t d = 0; d < n; ++d) off += g.local[k * n + d] * chunk.strides()[d];
-        std::memcpy(static_cast<char*>(chunk.data()) + off,
-                    static_cast<const char*>(value.data()) + g.out[k] * value.strides()[0], static_cast<size_t>(isz));
-      }
-      store_chunk(g.coords, chunk, options);
-    } catch (const Error& e) {
-      std::lock_guard<std::mutex> lock(mu);
-      if (!failed) {
-        failed = true;
-        code = e.code();
-        message = e.what();
-      }
+  // The lowest failing group's error (every group still runs).
+  auto failed = parallel_for_first_error(ThreadPool::global(), groups.size(), [&](size_t i) {
+    const PointGroup& g = groups[i];
+    NDArray chunk = NDArray::empty(meta_.dtype, meta_.chunk_shape);
+    load_chunk(g.coords, chunk, options);
+    for (size_t k = 0; k < g.out.size(); ++k) {
+      int64_t off = 0;
+      for (size_t d = 0; d < n; ++d) off += g.local[k * n + d] * chunk.strides()[d];
+      std::memcpy(static_cast<char*>(chunk.data()) + off,
+                  static_cast<const char*>(value.data()) + g.out[k] * value.strides()[0], static_cast<size_t>(isz));
     }
+    store_chunk(g.coords, chunk, options);
   });
-  if (failed) throw Error(code, message);
+  if (failed) throw Error(failed->code, failed->message);
 }
 
 }  // namespace zarrnative::array

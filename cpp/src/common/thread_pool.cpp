@@ -121,24 +121,30 @@ void ThreadPool::parallel_for(size_t n, const std::function<void(size_t)>& fn) {
   if (job->error) std::rethrow_exception(job->error);
 }
 
-std::optional<ItemFailure> parallel_for_first_failure(ThreadPool& pool, size_t n,
-                                                      const std::function<void(size_t)>& fn) {
+std::optional<ItemFailure> parallel_for_first_error(ThreadPool& pool, size_t n,
+                                                    const std::function<void(size_t)>& fn) {
   std::mutex mu;
   std::optional<ItemFailure> first;
-  auto record = [&](size_t i, ErrorCode code, const char* message) {
-    std::lock_guard<std::mutex> lock(mu);
-    if (!first || i < first->index) first = ItemFailure{i, code, message};
-  };
   pool.parallel_for(n, [&](size_t i) {
     try {
       fn(i);
     } catch (const Error& e) {
-      record(i, e.code(), e.what());
-    } catch (const std::bad_alloc&) {
-      record(i, ErrorCode::kInternal, "out of memory");
+      std::lock_guard<std::mutex> lock(mu);
+      if (!first || i < first->index) first = ItemFailure{i, e.code(), e.what()};
     }
   });
   return first;
+}
+
+std::optional<ItemFailure> parallel_for_first_failure(ThreadPool& pool, size_t n,
+                                                      const std::function<void(size_t)>& fn) {
+  return parallel_for_first_error(pool, n, [&](size_t i) {
+    try {
+      fn(i);
+    } catch (const std::bad_alloc&) {
+      throw Error(ErrorCode::kInternal, "out of memory");
+    }
+  });
 }
 
 namespace {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -89,23 +88,9 @@ class Builder {
 
   // Verifies, strips or decodes every unit (in parallel), then lays them out.
   void finish() {
-    std::mutex mu;
-    size_t failed = SIZE_MAX;
-    ErrorCode code = ErrorCode::kInternal;
-    std::string message;
-    ThreadPool::global().parallel_for(units_.size(), [&](size_t i) {
-      try {
-        prepare(units_[i]);
-      } catch (const Error& e) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (i < failed) {
-          failed = i;
-          code = e.code();
-          message = e.what();
-        }
-      }
-    });
-    if (failed != SIZE_MAX) throw Error(code, "chunk '" + units_[failed].error_key + "': " + message);
+    if (auto f = parallel_for_first_error(ThreadPool::global(), units_.size(), [&](size_t i) { prepare(units_[i]); })) {
+      throw Error(f->code, "chunk '" + units_[f->index].error_key + "': " + f->message);
+    }
 
     plan_.chunks.reserve(units_.size());
     plan_.payloads.reserve(units_.size());
@@ -332,23 +317,11 @@ ReadPlan plan_gpu_read(const array::Array& arr, const array::OrthogonalSelection
   // chunks the selection needs.
   std::vector<Shard> shards(cp.tasks.size());
   {
-    std::mutex mu;
-    size_t failed = SIZE_MAX;
-    ErrorCode code = ErrorCode::kInternal;
-    std::string message;
-    ThreadPool::global().parallel_for(cp.tasks.size(), [&](size_t i) {
-      try {
-        fetch_shard(arr, *sharding, keys[i], cp.tasks[i], plan.chunk_shape, options, shards[i]);
-      } catch (const Error& e) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (i < failed) {
-          failed = i;
-          code = e.code();
-          message = e.what();
-        }
-      }
-    });
-    if (failed != SIZE_MAX) throw Error(code, "chunk '" + keys[failed] + "': " + message);
+    if (auto f = parallel_for_first_error(ThreadPool::global(), cp.tasks.size(), [&](size_t i) {
+          fetch_shard(arr, *sharding, keys[i], cp.tasks[i], plan.chunk_shape, options, shards[i]);
+        })) {
+      throw Error(f->code, "chunk '" + keys[f->index] + "': " + f->message);
+    }
   }
   std::vector<std::vector<int64_t>> il(plan.ndim), io(plan.ndim);
   for (size_t i = 0; i < cp.tasks.size(); ++i) {

@@ -54,5 +54,9 @@ struct ItemFailure {
 };
 std::optional<ItemFailure> parallel_for_first_failure(ThreadPool& pool, size_t n,
                                                       const std::function<void(size_t)>& fn);
+// The same for Errors only: any other exception (std::bad_alloc included)
+// is rethrown by the pool once every item has run, as parallel_for does.
+std::optional<ItemFailure> parallel_for_first_error(ThreadPool& pool, size_t n,
+                                                    const std::function<void(size_t)>& fn);
 
 }  // namespace zarrnative

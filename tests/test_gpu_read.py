@@ -37,31 +37,31 @@ def lz4_block_decode(block: bytes, size: int) -> bytes:
     2-byte offset and a match length), enough to check the stripped payload."""
     out = bytearray()
     i = 0
-    while i < len(block):
-        token = block[i]
-        i += 1
-        lit = token >> 4
-        if lit == 15:
+
+    def length(nibble: int) -> int:
+        """A 4-bit length, extended by bytes while they are 255."""
+        nonlocal i
+        n = nibble
+        if nibble == 15:
             while True:
                 b = block[i]
                 i += 1
-                lit += b
+                n += b
                 if b != 255:
                     break
+        return n
+
+    while i < len(block):
+        token = block[i]
+        i += 1
+        lit = length(token >> 4)
         out += block[i:i + lit]
         i += lit
         if i >= len(block):
             break  # the last sequence has literals only
         offset = block[i] | block[i + 1] << 8
         i += 2
-        match = (token & 15) + 4
-        if token & 15 == 15:
-            while True:
-                b = block[i]
-                i += 1
-                match += b
-                if b != 255:
-                    break
+        match = length(token & 15) + 4
         for _ in range(match):
             out.append(out[-offset])
     assert len(out) == size

@@ -284,6 +284,7 @@ class Array:
         if device is not None:  # under config device="cuda": read on the CPU, then upload
             if out is not None:
                 raise ValueError("out= and a CUDA device cannot be combined: the device read makes its own array")
+            _gpu.require_cuda()
             return _gpu.upload(self, self._read_points_host(pts), device, what="a coordinate or mask selection")
         return self._read_points_host(pts, out)
 
@@ -348,8 +349,8 @@ class Array:
         if device is not None:
             if out is not None:
                 raise ValueError("out= and a CUDA device cannot be combined: the device read makes its own array")
-            host = self.read_batch(selections, device="cpu")
-            return _gpu.upload(self, host, device, what="read_batch")
+            _gpu.require_cuda()
+            return _gpu.upload(self, self.read_batch(selections, device="cpu"), device, what="read_batch")
         if out is not None:
             target = as_array(out)
             if tuple(target.shape) != full:

@@ -132,13 +132,8 @@ def read(array, sel, device: int, *, stream: Any = None, out=None, scalar: bool 
     if _batch.is_batched(array.store):
         # Stores written in Python feed the core in batches; the GPU read
         # needs a native store: read on the CPU, then upload.
-        if features_cuda_reason() is not None:
-            raise _core.DeviceUnavailableError("no CUDA device is usable: " + features_cuda_reason())
-        host = array._read_orthogonal(sel, device="cpu")
-        log.info("array %r: read on the CPU (a Python store), then uploaded", array.path)
-        from zarrnative.ndarray import as_array
-        result = as_array(host).cuda(device)
-        return _to_framework(result)
+        require_cuda()
+        return upload(array, array._read_orthogonal(sel, device="cpu"), device, what="a selection of a Python store")
     nd, report = _core.gpu_read(array._native, sel.dims, tuple(sel.result_shape), device, _stream_handle(stream),
                                 True, True)
     if "CPU" in report:
@@ -148,12 +143,19 @@ def read(array, sel, device: int, *, stream: Any = None, out=None, scalar: bool 
     return _to_framework(nd)
 
 
-def upload(array, host, device: int, *, what: str) -> Any:
-    """Copies a host result of `array` to `device` in one copy (decoded on the
-    CPU: logged), as a CuPy array or a device NDArray."""
+def require_cuda() -> None:
+    """Raises DeviceUnavailableError, with the reason, unless a GPU is usable:
+    checked before reading on the CPU for an upload, so that nothing is read
+    in vain."""
     reason = features_cuda_reason()
     if reason is not None:
         raise _core.DeviceUnavailableError("no CUDA device is usable: " + reason)
+
+
+def upload(array, host, device: int, *, what: str) -> Any:
+    """Copies a host result of `array` to `device` in one copy (decoded on the
+    CPU: logged), as a CuPy array or a device NDArray."""
+    require_cuda()
     log.info("array %r: %s decoded on the CPU, then uploaded", array.path, what)
     from zarrnative.ndarray import as_array
     return _to_framework(as_array(host).cuda(device))

@@ -58,17 +58,6 @@ ssize_t read_at(int fd, uint8_t* out, uint64_t offset, uint64_t n) {
   return static_cast<ssize_t>(done);
 }
 
-int write_all(int fd, ByteView bytes) {
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return errno;
-    done += static_cast<size_t>(w);
-  }
-  return 0;
-}
-
 // The key's bytes go to a temporary file beside it as they come; commit()
 // renames it over the key (fsync first when the store asks), so a reader never
 // sees a part. Dropped uncommitted, the temporary file is removed.
@@ -307,27 +296,11 @@ std::vector<std::optional<ByteBuffer>> FilesystemStore::get_many(std::span<const
 }
 
 void FilesystemStore::set(std::string_view key, ByteView value) {
-  if (read_only_) throw_read_only(*this);
-  validate_key(key);
-  auto [parent, leaf] = split(key);
-  auto root = Root::open(*this, true);
-  Fd dir = parent.empty() ? Fd() : Root::dir(*this, root.get(), parent, true, key);
-  int dfd = parent.empty() ? root.get() : dir.get();
-  std::string tmp = fs::temp_name(leaf);
-  Fd file(::openat(dfd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
-  if (!file) io_error(*this, "write", key, errno);
-  int err = write_all(file.get(), value);
-  if (!err && options_.fsync && ::fsync(file.get()) != 0) err = errno;
-  if (!err && ::close(file.release()) != 0) err = errno;
-  if (!err) err = fs::replace_deferring_release(dfd, tmp.c_str(), leaf.c_str());
-  if (err) {
-    ::unlinkat(dfd, tmp.c_str(), 0);
-    io_error(*this, "write", key, err);
-  }
-  if (options_.fsync) {  // make the rename itself durable
-    Fd d(::openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!d || ::fsync(d.get()) != 0) io_error(*this, "sync the directory of", key, errno);
-  }
+  // One piece through the writer: a temporary file beside the key, renamed
+  // over it.
+  auto writer = open_writer(key);
+  writer->append(std::span<const ByteView>(&value, 1));
+  writer->commit();
 }
 
 std::unique_ptr<StoreWriter> FilesystemStore::open_writer(std::string_view key) {

@@ -3,6 +3,7 @@
 // a usable GPU.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <numeric>
@@ -140,6 +141,45 @@ TEST(NDArray, StridedCopyOfSixteenByteItemsIntoAWindow) {
   EXPECT_EQ(b[(2 * 6 + 4) * 2 + 1], 12);
   EXPECT_EQ(b[0], 0);
   EXPECT_EQ(b[(1 * 6 + 1) * 2], 0);
+}
+
+// Windows of a destination spread over more than 16 MiB are written with
+// streaming stores; rows of every length and alignment must land exactly,
+// and nothing outside the window may change.
+TEST(NDArray, StridedCopyIntoAWindowOfALargeArray) {
+  const int64_t rows = 300, cols = 32771;  // 39 MB of int32
+  NDArray big = NDArray::empty(i32(), {rows, cols});
+  std::memset(big.data(), 0xAB, static_cast<size_t>(big.nbytes()));
+  const int64_t row_stride = cols * 4;
+  for (int64_t width : {1, 15, 16, 17, 33, 100}) {
+    for (int64_t col0 : {0, 1, 3, 7, 4000}) {
+      NDArray small = iota_i32({rows / 3, width});
+      // big[::3, col0:col0+width] = small
+      NDArray window(big.buffer(), i32(), {rows / 3, width}, {3 * row_stride, 4}, col0 * 4, false);
+      window.copy_from(small);
+      auto* b = static_cast<int32_t*>(big.data());
+      for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t c = std::max<int64_t>(0, col0 - 2); c < col0 + width + 2; ++c) {
+          int32_t want;
+          if (r % 3 == 0 && c >= col0 && c < col0 + width) {
+            want = static_cast<int32_t>((r / 3) * width + (c - col0));
+          } else {
+            std::memset(&want, 0xAB, 4);
+          }
+          ASSERT_EQ(b[r * cols + c], want) << "width " << width << " col0 " << col0 << " at " << r << "," << c;
+        }
+      }
+      std::memset(big.data(), 0xAB, static_cast<size_t>(big.nbytes()));
+    }
+  }
+  // Rows walked backwards.
+  NDArray small = iota_i32({rows, 40});
+  NDArray rev(big.buffer(), i32(), {rows, 40}, {-row_stride, 4}, (rows - 1) * row_stride + 8, false);
+  rev.copy_from(small);
+  auto* b = static_cast<int32_t*>(big.data());
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t c = 0; c < 40; ++c) ASSERT_EQ(b[(rows - 1 - r) * cols + 2 + c], r * 40 + c);
+  }
 }
 
 TEST(NDArray, CopyChecksShapeAndDtype) {

@@ -1,6 +1,11 @@
 #include <cstring>
 #include <vector>
 
+#if defined(__x86_64__) || defined(_M_X64)
+#include <emmintrin.h>
+#define ZN_STREAM_STORES 1
+#endif
+
 #include "zarrnative/ndarray/ndarray.h"
 
 namespace zarrnative {
@@ -30,13 +35,50 @@ Dims coalesce(const int64_t* dst_strides, const int64_t* src_strides, const int6
   return d;
 }
 
+// Destinations whose copied rows spread over more than this many bytes are
+// larger than the last-level cache: their lines are not worth reading in
+// before they are overwritten (a whole chunk scattered into a large result).
+constexpr int64_t kStreamSpan = int64_t{16} << 20;
+// Rows shorter than this are copied with ordinary stores.
+constexpr int64_t kStreamRow = 64;
+
+#ifdef ZN_STREAM_STORES
+// memcpy whose aligned middle is written with non-temporal stores, which skip
+// the read-for-ownership of each destination line. The caller fences.
+void copy_stream(char* dst, const char* src, int64_t n) {
+  const int64_t head = static_cast<int64_t>((16 - (reinterpret_cast<uintptr_t>(dst) & 15)) & 15);
+  std::memcpy(dst, src, static_cast<size_t>(head));
+  int64_t i = head;
+  for (; i + 64 <= n; i += 64) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i + 16));
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i + 32));
+    const __m128i d = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i + 48));
+    _mm_stream_si128(reinterpret_cast<__m128i*>(dst + i), a);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(dst + i + 16), b);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(dst + i + 32), c);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(dst + i + 48), d);
+  }
+  for (; i + 16 <= n; i += 16) {
+    _mm_stream_si128(reinterpret_cast<__m128i*>(dst + i),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
+  }
+  std::memcpy(dst + i, src + i, static_cast<size_t>(n - i));
+}
+#endif
+
 template <int kSize>
 void copy_items(char* dst, int64_t ds, const char* src, int64_t ss, int64_t n) {
   for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * ds, src + i * ss, kSize);
 }
 
-void copy_row(char* dst, int64_t ds, const char* src, int64_t ss, int64_t n, int64_t itemsize) {
+void copy_row(char* dst, int64_t ds, const char* src, int64_t ss, int64_t n, int64_t itemsize, bool stream) {
   if (ds == itemsize && ss == itemsize) {
+#ifdef ZN_STREAM_STORES
+    if (stream) return copy_stream(dst, src, n * itemsize);
+#else
+    (void)stream;
+#endif
     std::memcpy(dst, src, static_cast<size_t>(n * itemsize));
     return;
   }
@@ -69,8 +111,11 @@ void strided_copy_host(void* dst, const int64_t* dst_strides, const void* src,
   // Odometer over the outer dimensions; the innermost one is a row.
   std::vector<int64_t> index(n, 0);
   const int64_t row = d.shape[n - 1];
+  int64_t span = 0;  // bytes between the first and the last destination row
+  for (int i = 0; i + 1 < n; ++i) span += (d.shape[i] - 1) * (d.dst[i] < 0 ? -d.dst[i] : d.dst[i]);
+  const bool stream = n > 1 && span >= kStreamSpan && row * itemsize >= kStreamRow;
   while (true) {
-    copy_row(out, d.dst[n - 1], in, d.src[n - 1], row, itemsize);
+    copy_row(out, d.dst[n - 1], in, d.src[n - 1], row, itemsize, stream);
     int k = n - 2;
     for (; k >= 0; --k) {
       out += d.dst[k];
@@ -80,8 +125,11 @@ void strided_copy_host(void* dst, const int64_t* dst_strides, const void* src,
       in -= d.src[k] * d.shape[k];
       index[k] = 0;
     }
-    if (k < 0) return;
+    if (k < 0) break;
   }
+#ifdef ZN_STREAM_STORES
+  if (stream) _mm_sfence();  // other threads read the result next
+#endif
 }
 
 }  // namespace zarrnative

@@ -468,6 +468,40 @@ def test_read_batch_onto_the_device():
 
 
 @pytest.mark.gpu
+@pytest.mark.parametrize("name", ["zstd", "gzip", "blosc"])
+def test_read_batch_onto_the_device_decodes_one_batch(tmp_path, name, caplog):
+    cp = _cupy_or_skip()
+    compressors = {"zstd": zarr.codecs.ZstdCodec(level=1), "gzip": zarr.codecs.GzipCodec(level=1),
+                   "blosc": zarr.codecs.BloscCodec(cname="lz4")}[name]
+    arr = zarr.create_array(tmp_path / "a", shape=(40, 33), chunks=(8, 7), dtype=">f4",
+                            compressors=compressors, fill_value=np.nan)
+    arr[...] = np.arange(40 * 33, dtype=">f4").reshape(40, 33)
+    (tmp_path / "a" / "c" / "2" / "2").unlink()  # a missing chunk: the fill value
+    # Overlapping crops (shared chunks), a stepped one, one of rows by list.
+    sels = [(slice(0, 10), slice(0, 9)), (slice(4, 14), slice(5, 14)), (slice(30, 40), slice(24, 33)),
+            (slice(1, 21, 2), [32, 0, 7, 7, 8, 1, 2, 3, 4]), (slice(14, 24), slice(12, 21))]
+    with caplog.at_level("INFO", logger="zarrnative.gpu"):
+        got = arr.read_batch(sels, device="cuda")
+    assert isinstance(got, cp.ndarray) and got.shape == (5, 10, 9) and got.dtype == np.float32
+    np.testing.assert_array_equal(cp.asnumpy(got), arr.read_batch(sels))
+    assert ("CPU" in caplog.text) == (name == "blosc")
+    torch = pytest.importorskip("torch")
+    t = torch.from_dlpack(got)
+    assert t.is_cuda and tuple(t.shape) == (5, 10, 9)
+
+
+@pytest.mark.gpu
+def test_read_batch_onto_the_device_from_a_python_store():
+    cp = _cupy_or_skip()
+    store = zarr.storage.WrapperStore(zarr.storage.MemoryStore())  # a store written in Python
+    arr = zarr.create_array(store, shape=(16, 16), chunks=(4, 4), dtype="<i2",
+                            compressors=zarr.codecs.ZstdCodec())
+    arr[...] = np.arange(256, dtype="<i2").reshape(16, 16)
+    sels = [(slice(0, 5), slice(2, 6)), (slice(9, 14), slice(10, 14))]
+    np.testing.assert_array_equal(cp.asnumpy(arr.read_batch(sels, device="cuda")), arr.read_batch(sels))
+
+
+@pytest.mark.gpu
 def test_gpu_coordinate_and_mask_selections_under_the_config_switch():
     cp = _cupy_or_skip()
     arr = _array(GPU_CODECS["zstd"])

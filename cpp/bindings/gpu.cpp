@@ -49,6 +49,34 @@ gpu::StoredFormat format_from_name(const std::string& name) {
   throw Error(ErrorCode::kInvalidArgument, "no GPU stream format for codec '" + name + "'");
 }
 
+// Runs `read` (GIL released) with the options the Python call names, and
+// gives its C-contiguous device result `result_shape`: the selection's axes
+// minus those Python drops (integer indices), the same memory. The read has
+// finished: no stream is pending. Returns (NDArray, report).
+template <class Read>
+nb::tuple device_read(const Shape& result_shape, int device, uintptr_t stream, bool validate_checksums,
+                      bool reuse_buffers, Read read) {
+  std::string report;
+  std::optional<NDArray> out;
+  {
+    nb::gil_scoped_release r;
+    array::ArrayOptions o;
+    o.codec.validate_checksums = validate_checksums;
+    gpu::DeviceReadOptions d;
+    d.device = device;
+    d.stream = stream;
+    d.reuse_buffers = reuse_buffers;
+    d.verify_checksums = validate_checksums;
+    out = read(o, d, &report);
+  }
+  int64_t n = 1;
+  for (int64_t e : result_shape) n *= e;
+  if (n != out->size()) throw Error(ErrorCode::kInternal, "GPU read: the result shape does not match the selection");
+  NDArray shaped(out->buffer(), out->dtype(), result_shape, NDArray::c_strides(result_shape, out->itemsize()),
+                 out->byte_offset(), false);
+  return nb::make_tuple(shaped, report);
+}
+
 }  // namespace
 
 void init_gpu(nb::module_& m) {
@@ -74,35 +102,30 @@ void init_gpu(nb::module_& m) {
   m.def("gpu_read",
         [](const array::Array& a, nb::handle selection, const Shape& result_shape, int device, uintptr_t stream,
            bool validate_checksums, bool reuse_buffers) {
-          array::OrthogonalSelection sel = selection_from_python(selection);
-          std::string report;
-          NDArray out = NDArray::empty(a.metadata().dtype, {0});  // replaced below
-          {
-            nb::gil_scoped_release r;
-            array::ArrayOptions o;
-            o.codec.validate_checksums = validate_checksums;
-            gpu::DeviceReadOptions d;
-            d.device = device;
-            d.stream = stream;
-            d.reuse_buffers = reuse_buffers;
-            d.verify_checksums = validate_checksums;
-            out = gpu::read_to_device(a, sel, o, d, &report);
-          }
-          int64_t n = 1;
-          for (int64_t e : result_shape) n *= e;
-          if (n != out.size()) {
-            throw Error(ErrorCode::kInternal, "gpu_read: result shape does not match the selection");
-          }
-          // The selection's axes minus those Python drops (integer indices):
-          // the same C-contiguous memory. The read has finished: no stream
-          // is pending.
-          NDArray shaped(out.buffer(), out.dtype(), result_shape, NDArray::c_strides(result_shape, out.itemsize()),
-                         out.byte_offset(), false);
-          return nb::make_tuple(shaped, report);
+          const array::OrthogonalSelection sel = selection_from_python(selection);
+          return device_read(result_shape, device, stream, validate_checksums, reuse_buffers,
+                             [&](const array::ArrayOptions& o, const gpu::DeviceReadOptions& d, std::string* report) {
+                               return gpu::read_to_device(a, sel, o, d, report);
+                             });
         },
         "array"_a, "selection"_a, "result_shape"_a, "device"_a = 0, "stream"_a = 1, "validate_checksums"_a = true,
         "reuse_buffers"_a = true,
         "Reads an orthogonal selection into CUDA memory; returns (NDArray, report of where chunks were decoded).");
+
+  m.def("gpu_read_many",
+        [](const array::Array& a, nb::handle selections, const Shape& result_shape, int device, uintptr_t stream,
+           bool validate_checksums, bool reuse_buffers) {
+          std::vector<array::OrthogonalSelection> sels;
+          for (nb::handle s : selections) sels.push_back(selection_from_python(s));
+          return device_read(result_shape, device, stream, validate_checksums, reuse_buffers,
+                             [&](const array::ArrayOptions& o, const gpu::DeviceReadOptions& d, std::string* report) {
+                               return gpu::read_many_to_device(a, sels, o, d, report);
+                             });
+        },
+        "array"_a, "selections"_a, "result_shape"_a, "device"_a = 0, "stream"_a = 1, "validate_checksums"_a = true,
+        "reuse_buffers"_a = true,
+        "Reads a batch of orthogonal selections of one shape into one CUDA array of shape (n, *result shape), "
+        "every chunk in one GPU batch; returns (NDArray, report).");
 
   m.def("gpu_prepare_chunk",
         [](const std::string& codec, nb::bytes data, uint64_t decoded_size) {

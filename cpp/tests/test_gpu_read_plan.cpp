@@ -11,6 +11,7 @@
 #include <zstd.h>
 
 #include <cstring>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -320,6 +321,83 @@ TEST(GpuReadPlan, LyingShardIndexRaisesCorruptChunk) {
       }
     }
   }
+}
+
+}  // namespace
+
+namespace {
+
+// A batch read: one output (selections, *shape), each chunk that several
+// selections need planned (fetched, sent, decoded) once.
+Bytes cpu_read_many(const Array& a, const std::vector<OrthogonalSelection>& sels) {
+  Shape shape{static_cast<int64_t>(sels.size())};
+  for (const auto& s : sels[0]) shape.push_back(s.count());
+  NDArray out = NDArray::empty(a.metadata().dtype.with_byte_order(native_byte_order()), shape);
+  a.read_many(sels, out);
+  const auto* p = static_cast<const uint8_t*>(out.data());
+  return Bytes(p, p + out.nbytes());
+}
+
+OrthogonalSelection crop(int64_t r, int64_t c, int64_t h, int64_t w) {
+  return {DimSelection::slice(r, r + h, 1), DimSelection::slice(c, c + w, 1)};
+}
+
+TEST(GpuReadPlan, BatchesDecodeSharedChunksOnce) {
+  const json zstd = {{"name", "zstd"}, {"configuration", {{"level", 1}, {"checksum", false}}}};
+  const json sharded = json::array({{{"name", "sharding_indexed"},
+                                     {"configuration",
+                                      {{"chunk_shape", {4, 5}},
+                                       {"codecs", json::array({bytes_codec("big"), zstd})},
+                                       {"index_codecs", json::array({bytes_codec(), {{"name", "crc32c"}}})},
+                                       {"index_location", "start"}}}}});
+  struct Case {
+    std::string name;
+    json codecs;
+    Shape chunks;
+    std::vector<std::string> missing;
+  };
+  const std::vector<Case> cases = {
+      {"unsharded", json::array({bytes_codec(), zstd}), {4, 5}, {"c/1/1"}},
+      {"sharded", sharded, {8, 10}, {"c/1/0"}},
+  };
+  // Three crops of one shape, two of them overlapping (chunks shared), one
+  // over a missing chunk or shard, and one with a step.
+  const std::vector<OrthogonalSelection> sels = {
+      crop(0, 0, 6, 7), crop(2, 3, 6, 7), crop(10, 12, 6, 7),
+      {DimSelection::slice(1, 13, 2), DimSelection::list({19, 0, 4, 4, 8, 11, 2})}};
+  for (const Case& c : cases) {
+    auto a = create(v3_doc({17, 20}, c.chunks, "int16", c.codecs, -5));
+    fill_ramp(*a, c.missing);
+    const gpu::ReadPlan plan = gpu::plan_gpu_read_many(*a, sels);
+    ASSERT_FALSE(plan.whole_cpu) << c.name;
+    EXPECT_EQ(plan.out_shape, (Shape{4, 6, 7})) << c.name;
+    EXPECT_EQ(plan.sel_shape, (Shape{6, 7})) << c.name;
+    EXPECT_EQ(run_on_host(plan), cpu_read_many(*a, sels)) << c.name;
+    // Each decode unit once, though the selections need some twice or more.
+    std::set<std::string> keys;
+    for (const gpu::DeviceChunk& ch : plan.chunks) EXPECT_TRUE(keys.insert(ch.key).second) << ch.key;
+    int64_t uses = 0;
+    for (const gpu::ScatterTask& t : plan.tasks) uses += t.chunk >= 0;
+    EXPECT_GT(uses, static_cast<int64_t>(plan.chunks.size())) << c.name;
+    // One selection alone, as plan_gpu_read plans it.
+    const gpu::ReadPlan one = gpu::plan_gpu_read_many(*a, {sels[1]});
+    EXPECT_EQ(one.out_shape, (Shape{1, 6, 7}));
+    EXPECT_EQ(run_on_host(one), cpu_read(*a, sels[1])) << c.name;
+  }
+}
+
+TEST(GpuReadPlan, BatchesRefuseSelectionsOfDifferentShapes) {
+  auto a = create(v3_doc({8, 8}, {4, 4}, "uint8", json::array({bytes_codec()})));
+  fill_ramp(*a);
+  try {
+    gpu::plan_gpu_read_many(*a, {crop(0, 0, 2, 2), crop(0, 0, 2, 3)});
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("selection 1 has shape (2, 3)"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(gpu::plan_gpu_read_many(*a, {}), Error);
+  EXPECT_THROW(gpu::plan_gpu_read_many(*a, {crop(0, 0, 2, 2), crop(7, 7, 2, 2)}), Error);  // out of range
 }
 
 }  // namespace

@@ -330,9 +330,12 @@ class Array:
         ``(len(selections), *shape)``: one request, every chunk of every
         selection decoded in parallel, what a training batch of random crops
         or rows needs. ``out``: a destination of that shape (anything
-        ``as_array`` wraps). ``device="cuda"``: decoded on the CPU and
-        uploaded in one copy (the ``zarrnative.gpu`` logger says so); a
-        CuPy array where CuPy is installed, else a device NDArray.
+        ``as_array`` wraps). ``device="cuda"`` (or ``"cuda:N"``): every
+        chunk of every selection decoded in one GPU batch into one device
+        array (a chunk that several selections share is decoded once); a
+        CuPy array where CuPy is installed, else a device NDArray that
+        PyTorch takes through DLPack. Chunks nvCOMP cannot decode are
+        decoded on the CPU (the ``zarrnative.gpu`` logger says so).
 
         >>> batch = arr.read_batch([(slice(i, i + 64), slice(j, j + 64)) for i, j in corners])
         >>> torch.from_numpy(batch)  # no copy
@@ -349,8 +352,11 @@ class Array:
         if device is not None:
             if out is not None:
                 raise ValueError("out= and a CUDA device cannot be combined: the device read makes its own array")
-            _gpu.require_cuda()
-            return _gpu.upload(self, self.read_batch(selections, device="cpu"), device, what="read_batch")
+            if self._batched:  # a store written in Python: read on the CPU, then upload
+                _gpu.require_cuda()
+                return _gpu.upload(self, self.read_batch(selections, device="cpu"), device,
+                                   what="read_batch of a Python store")
+            return _gpu.read_batch(self, sels, device)
         if out is not None:
             target = as_array(out)
             if tuple(target.shape) != full:

@@ -136,11 +136,27 @@ def read(array, sel, device: int, *, stream: Any = None, out=None, scalar: bool 
         return upload(array, array._read_orthogonal(sel, device="cpu"), device, what="a selection of a Python store")
     nd, report = _core.gpu_read(array._native, sel.dims, tuple(sel.result_shape), device, _stream_handle(stream),
                                 True, True)
+    _log_report(array, report)
+    return _to_framework(nd)
+
+
+def read_batch(array, sels: list, device: int, *, stream: Any = None) -> Any:
+    """Reads orthogonal selections of one shape (``_indexing.Orthogonal``) of
+    `array` into one CUDA array of shape ``(len(sels), *shape)``: every chunk
+    of every selection in one GPU batch. `array`'s store is a native one."""
+    _configure_nvcomp()
+    shape = (len(sels), *sels[0].result_shape)
+    nd, report = _core.gpu_read_many(array._native, [s.dims for s in sels], shape, device,
+                                     _stream_handle(stream), True, True)
+    _log_report(array, report)
+    return _to_framework(nd)
+
+
+def _log_report(array, report: str) -> None:
     if "CPU" in report:
         log.info("array %r: %s", array.path, report)
     else:
         log.debug("array %r: %s", array.path, report)
-    return _to_framework(nd)
 
 
 def require_cuda() -> None:

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 
 #include "zarrnative/codec/registry.h"
 #include "zarrnative/common/error.h"
@@ -58,21 +59,26 @@ class Builder {
     unit_bytes_ = pipeline_->spec().nbytes();
   }
 
-  // A chunk (or inner chunk) with stored bytes, and the output part it fills.
-  void add_unit(std::string key, std::string error_key, ByteView stored) {
+  // The unit of a chunk (or inner chunk) with stored bytes: a new one, or
+  // the one an earlier selection of a batch added under the same key.
+  int64_t unit(const std::string& key, const std::string& error_key, ByteView stored) {
+    const auto [it, added] = unit_of_key_.try_emplace(key, static_cast<int64_t>(units_.size()));
+    if (!added) return it->second;
     Unit u;
-    u.key = std::move(key);
-    u.error_key = std::move(error_key);
+    u.key = key;
+    u.error_key = error_key;
     u.stored = stored;
     units_.push_back(std::move(u));
+    return it->second;
   }
 
   // Records a scatter task from unit `chunk` (-1: fill) for per-dimension
-  // (local, out) pairs.
+  // (local, out) pairs, into the selection that starts at `out_offset`.
   void add_task(int64_t chunk, const std::vector<std::vector<int64_t>>& local,
-                const std::vector<std::vector<int64_t>>& out) {
+                const std::vector<std::vector<int64_t>>& out, int64_t out_offset) {
     ScatterTask t;
     t.chunk = chunk;
+    t.out_offset = out_offset;
     t.elements = 1;
     for (size_t d = 0; d < local.size(); ++d) {
       t.count[d] = static_cast<uint32_t>(local[d].size());
@@ -83,8 +89,6 @@ class Builder {
     }
     if (t.elements > 0) plan_.tasks.push_back(t);
   }
-
-  int64_t next_unit() const { return static_cast<int64_t>(units_.size()); }
 
   // Verifies, strips or decodes every unit (in parallel), then lays them out.
   void finish() {
@@ -148,6 +152,7 @@ class Builder {
   const codec::CodecPipeline* pipeline_;
   uint64_t unit_bytes_ = 0;
   std::vector<Unit> units_;
+  std::unordered_map<std::string, int64_t> unit_of_key_;
 };
 
 std::string coords_string(const Shape& c) {
@@ -246,8 +251,10 @@ void ReadPlan::fill_staging(uint8_t* staging) const {
   });
 }
 
-ReadPlan plan_gpu_read(const array::Array& arr, const array::OrthogonalSelection& sel,
-                       const array::ArrayOptions& options) {
+namespace {
+
+ReadPlan build_plan(const array::Array& arr, std::span<const array::OrthogonalSelection> sels, bool batch,
+                    const array::ArrayOptions& options) {
   const metadata::ArrayMetadata& meta = arr.metadata();
   ReadPlan plan;
   plan.ndim = static_cast<int>(meta.shape.size());
@@ -257,8 +264,22 @@ ReadPlan plan_gpu_read(const array::Array& arr, const array::OrthogonalSelection
   }
   check(plan.ndim <= kMaxDims, ErrorCode::kInvalidArgument,
         "GPU reads support at most " + std::to_string(kMaxDims) + " dimensions");
-  const array::ChunkPlan cp = array::plan_orthogonal(sel, meta.shape, meta.chunk_shape);
-  plan.out_shape = cp.out_shape;
+  check(!sels.empty(), ErrorCode::kInvalidArgument, "a batch read needs at least one selection");
+  std::vector<array::ChunkPlan> cps;
+  cps.reserve(sels.size());
+  for (const array::OrthogonalSelection& sel : sels) {
+    cps.push_back(array::plan_orthogonal(sel, meta.shape, meta.chunk_shape));
+    if (cps.back().out_shape != cps.front().out_shape) {
+      throw Error(ErrorCode::kInvalidArgument, "selection " + std::to_string(cps.size() - 1) + " has shape " +
+                                                   coords_string(cps.back().out_shape) + ", selection 0 has " +
+                                                   coords_string(cps.front().out_shape));
+    }
+  }
+  plan.sel_shape = cps.front().out_shape;
+  plan.out_shape = plan.sel_shape;
+  if (batch) plan.out_shape.insert(plan.out_shape.begin(), static_cast<int64_t>(sels.size()));
+  int64_t sel_elements = 1;
+  for (int64_t e : plan.sel_shape) sel_elements *= e;
   plan.chain = plan_chain(arr.pipeline());
   if (!plan.chain.on_gpu) {
     plan.whole_cpu = true;
@@ -289,25 +310,40 @@ ReadPlan plan_gpu_read(const array::Array& arr, const array::OrthogonalSelection
     }
   }
 
-  std::vector<std::string> keys;
-  keys.reserve(cp.tasks.size());
-  for (const ChunkTask& t : cp.tasks) keys.push_back(arr.chunk_key(t.coords));
+  // Every (selection, chunk) pair, in order.
+  struct Item {
+    int64_t out_offset;
+    const ChunkTask* task;
+    std::string key;
+  };
+  std::vector<Item> items;
+  for (size_t i = 0; i < cps.size(); ++i) {
+    for (const ChunkTask& t : cps[i].tasks) {
+      items.push_back({static_cast<int64_t>(i) * sel_elements, &t, arr.chunk_key(t.coords)});
+    }
+  }
   Builder builder(arr, options, plan);
   std::vector<std::vector<int64_t>> local(plan.ndim), out(plan.ndim);
 
   if (!sharding) {
-    // One batched store read for every chunk of the selection.
+    // One batched store read for every distinct chunk of the selections.
+    std::vector<std::string> keys;
+    std::unordered_map<std::string, size_t> key_index;
+    for (const Item& it : items) {
+      if (key_index.try_emplace(it.key, keys.size()).second) keys.push_back(it.key);
+    }
     std::vector<std::optional<ByteBuffer>> fetched = arr.store()->get_many(keys);
-    for (size_t i = 0; i < cp.tasks.size(); ++i) {
-      for (int d = 0; d < plan.ndim; ++d) expand(*cp.tasks[i].dims[d], local[d], out[d]);
-      if (!fetched[i]) {
-        builder.add_task(-1, local, out);
-        continue;
-      }
-      auto source = std::make_shared<const ByteBuffer>(std::move(*fetched[i]));
-      plan.sources.push_back(source);
-      builder.add_task(builder.next_unit(), local, out);
-      builder.add_unit(keys[i], keys[i], source->view());
+    std::vector<std::shared_ptr<const ByteBuffer>> held(keys.size());
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (!fetched[k]) continue;
+      held[k] = std::make_shared<const ByteBuffer>(std::move(*fetched[k]));
+      plan.sources.push_back(held[k]);
+    }
+    for (const Item& it : items) {
+      for (int d = 0; d < plan.ndim; ++d) expand(*it.task->dims[d], local[d], out[d]);
+      const std::shared_ptr<const ByteBuffer>& source = held[key_index.at(it.key)];
+      const int64_t chunk = source ? builder.unit(it.key, it.key, source->view()) : -1;
+      builder.add_task(chunk, local, out, it.out_offset);
     }
     builder.finish();
     return plan;
@@ -315,20 +351,20 @@ ReadPlan plan_gpu_read(const array::Array& arr, const array::OrthogonalSelection
 
   // Shards, each fetched on the thread pool: its index, then the inner
   // chunks the selection needs.
-  std::vector<Shard> shards(cp.tasks.size());
+  std::vector<Shard> shards(items.size());
   {
-    if (auto f = parallel_for_first_error(ThreadPool::global(), cp.tasks.size(), [&](size_t i) {
-          fetch_shard(arr, *sharding, keys[i], cp.tasks[i], plan.chunk_shape, options, shards[i]);
+    if (auto f = parallel_for_first_error(ThreadPool::global(), items.size(), [&](size_t i) {
+          fetch_shard(arr, *sharding, items[i].key, *items[i].task, plan.chunk_shape, options, shards[i]);
         })) {
-      throw Error(f->code, "chunk '" + keys[f->index] + "': " + f->message);
+      throw Error(f->code, "chunk '" + items[f->index].key + "': " + f->message);
     }
   }
   std::vector<std::vector<int64_t>> il(plan.ndim), io(plan.ndim);
-  for (size_t i = 0; i < cp.tasks.size(); ++i) {
-    for (int d = 0; d < plan.ndim; ++d) expand(*cp.tasks[i].dims[d], local[d], out[d]);
+  for (size_t i = 0; i < items.size(); ++i) {
+    for (int d = 0; d < plan.ndim; ++d) expand(*items[i].task->dims[d], local[d], out[d]);
     Shard& shard = shards[i];
     if (shard.missing) {
-      builder.add_task(-1, local, out);
+      builder.add_task(-1, local, out, items[i].out_offset);
       continue;
     }
     plan.sources.insert(plan.sources.end(), shard.holders.begin(), shard.holders.end());
@@ -338,16 +374,27 @@ ReadPlan plan_gpu_read(const array::Array& arr, const array::OrthogonalSelection
         expand(*it.dims[d], il[d], io[d]);
         for (int64_t& o : io[d]) o = out[d][o];  // position in the shard's list -> output position
       }
-      if (!shard.inner[k]) {
-        builder.add_task(-1, il, io);
-        continue;
-      }
-      builder.add_task(builder.next_unit(), il, io);
-      builder.add_unit(keys[i] + " (inner chunk " + coords_string(it.coords) + ")", keys[i], *shard.inner[k]);
+      const int64_t chunk =
+          shard.inner[k] ? builder.unit(items[i].key + " (inner chunk " + coords_string(it.coords) + ")",
+                                        items[i].key, *shard.inner[k])
+                         : -1;
+      builder.add_task(chunk, il, io, items[i].out_offset);
     }
   }
   builder.finish();
   return plan;
+}
+
+}  // namespace
+
+ReadPlan plan_gpu_read(const array::Array& arr, const array::OrthogonalSelection& sel,
+                       const array::ArrayOptions& options) {
+  return build_plan(arr, std::span<const array::OrthogonalSelection>(&sel, 1), false, options);
+}
+
+ReadPlan plan_gpu_read_many(const array::Array& arr, const std::vector<array::OrthogonalSelection>& sels,
+                            const array::ArrayOptions& options) {
+  return build_plan(arr, sels, true, options);
 }
 
 ScatterTables scatter_tables(const ReadPlan& plan, uint64_t staging_base, uint64_t decoded_base) {
@@ -360,7 +407,7 @@ ScatterTables scatter_tables(const ReadPlan& plan, uint64_t staging_base, uint64
   int64_t s = 1;
   for (int d = nd; d-- > 0;) {
     p.out_strides[d] = s;
-    s *= plan.out_shape[d];
+    s *= plan.sel_shape[d];
     p.stored_strides[d] = plan.stored_strides[d];
     p.c_strides[d] = plan.c_strides[d];
   }
@@ -371,6 +418,7 @@ ScatterTables scatter_tables(const ReadPlan& plan, uint64_t staging_base, uint64
     const ScatterTask& st = plan.tasks[i];
     scatter::Task& k = t.tasks[i];
     k.elements = st.elements;
+    k.out_offset = st.out_offset;
     k.first_dim = i * nd;
     if (st.chunk >= 0) {
       const DeviceChunk& c = plan.chunks[st.chunk];

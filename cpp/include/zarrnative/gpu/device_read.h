@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "zarrnative/array/array.h"
 #include "zarrnative/ndarray/ndarray.h"
@@ -52,6 +53,13 @@ struct DeviceReadOptions {
 NDArray read_to_device(const array::Array& arr, const array::OrthogonalSelection& sel,
                        const array::ArrayOptions& options, const DeviceReadOptions& device_options,
                        std::string* report = nullptr);
+
+// Reads a batch of selections of one shape into one new C-contiguous device
+// array of shape (sels.size(), *shape), every chunk of every selection in
+// the same nvCOMP batch (a chunk two selections share is decoded once).
+NDArray read_many_to_device(const array::Array& arr, const std::vector<array::OrthogonalSelection>& sels,
+                            const array::ArrayOptions& options, const DeviceReadOptions& device_options,
+                            std::string* report = nullptr);
 
 // True when this build has the GPU decode path (CUDA and nvCOMP's headers).
 bool device_read_compiled();

@@ -65,6 +65,7 @@ struct DeviceChunk {
 struct ScatterTask {
   int64_t chunk = -1;  // index into ReadPlan::chunks; -1: fill value
   int64_t elements = 0;
+  int64_t out_offset = 0;  // elements: where its selection starts in the output
   // Per dimension: `count[d]` entries at `index_offset[d]` in local_index /
   // out_index (the chunk-local and output coordinates of the selected rows).
   uint32_t count[kMaxDims] = {};
@@ -76,7 +77,9 @@ struct ReadPlan {
   bool whole_cpu = false;          // the chain has no GPU path: read on the CPU, then upload
   int ndim = 0;
   size_t itemsize = 0;
-  Shape out_shape;                 // the selection's shape; the output is C-contiguous
+  Shape out_shape;                 // the output's shape (C-contiguous): the selection's,
+                                   // or (selections, *selection) for a batch
+  Shape sel_shape;                 // one selection's shape
   Shape chunk_shape;               // of the decode units
   // Element strides of a decode unit: in its stored layout (transpose
   // applied) and in C order, both per array dimension.
@@ -107,6 +110,12 @@ struct ReadPlan {
 // out-of-range selections.
 ReadPlan plan_gpu_read(const array::Array& arr, const array::OrthogonalSelection& sel,
                        const array::ArrayOptions& options = {});
+
+// The same for a batch of selections of one shape, read into one output of
+// shape (sels.size(), *shape). A chunk (or inner chunk) that several
+// selections need is fetched, sent and decoded once.
+ReadPlan plan_gpu_read_many(const array::Array& arr, const std::vector<array::OrthogonalSelection>& sels,
+                            const array::ArrayOptions& options = {});
 
 // The tables the scatter kernel reads (scatter_math.h), for chunks whose
 // decoded bytes lie at `staging_base` + staging_offset (uncompressed or

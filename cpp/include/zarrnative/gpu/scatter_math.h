@@ -39,11 +39,13 @@ struct Params {
 // One chunk -> output part. `src` is the address of the decoded chunk, 0
 // for the fill value. Its dimensions are ndim TaskDim entries from
 // `first_dim`; each names `count` (local, out) coordinate pairs at
-// `index_offset` in the index tables.
+// `index_offset` in the index tables. `out_offset` (elements) is where its
+// selection starts in the output: a batch of selections is one output.
 struct Task {
   uint64_t src = 0;
   int64_t elements = 0;
   uint64_t first_dim = 0;
+  int64_t out_offset = 0;
   int32_t stored_layout = 1;
   int32_t reserved = 0;
 };
@@ -59,7 +61,7 @@ ZN_SCATTER_HD inline void copy_element(const Task& task, const TaskDim* dims, co
                                        const int64_t* out_index, const Params& p, int64_t e, uint8_t* out) {
   const TaskDim* td = dims + task.first_dim;
   const int64_t* strides = task.stored_layout ? p.stored_strides : p.c_strides;
-  int64_t rest = e, s = 0, o = 0;
+  int64_t rest = e, s = 0, o = task.out_offset;
   for (int d = p.ndim - 1; d >= 0; --d) {
     const int64_t count = static_cast<int64_t>(td[d].count);
     const int64_t k = rest % count;

@@ -10,7 +10,7 @@ CPP_BUILD := build/cpp-tests
 PIP_OPTS := --no-build-isolation --no-deps -Ceditable.rebuild=true -Cbuild-dir=$(BUILD) \
             -Ccmake.define.ZARRNATIVE_TESTS=OFF
 
-.PHONY: demo test build deps deps-test cpp-test py-test bench bench-quick clean
+.PHONY: demo test build deps deps-test cpp-test py-test bench bench-quick bench-gpu clean
 
 deps:
 	@PYTHON=$(PYTHON) third_party/install-deps.sh
@@ -48,6 +48,10 @@ bench-quick:
 	@PYTHON=$(PYTHON) third_party/install-deps.sh bench
 	@$(PYTHON) bench/deps.py
 	$(PYTHON) bench/run.py --quick
+
+# GPU reads (bench/gpu.py): needs a CUDA device, nvCOMP and CuPy.
+bench-gpu:
+	$(PYTHON) bench/gpu.py --out bench/results/gpu
 
 clean:
 	rm -rf build

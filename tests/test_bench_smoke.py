@@ -50,3 +50,26 @@ def test_bench_tiny(tmp_path):
 def _has(module: str) -> bool:
     import importlib.util
     return importlib.util.find_spec(module) is not None
+
+
+def test_gpu_bench_without_a_gpu_says_why():
+    import zarrnative
+    if zarrnative._gpu.features_cuda_reason() is None:
+        pytest.skip("a GPU is present: test_gpu_bench_tiny runs the GPU benchmark")
+    p = subprocess.run([sys.executable, os.path.join(REPO, "bench", "gpu.py"), "--gb", "0.01"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1
+    assert "bench/gpu.py needs a CUDA device" in p.stderr
+
+
+@pytest.mark.gpu
+def test_gpu_bench_tiny(tmp_path):
+    pytest.importorskip("cupy")
+    p = subprocess.run([sys.executable, os.path.join(REPO, "bench", "gpu.py"), "--gb", "0.05", "--repeats", "1",
+                        "--out", str(tmp_path), "--tmpdir", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    record = json.loads((tmp_path / "gpu.json").read_text())
+    assert [r["dataset"] for r in record["rows"]] == ["sharded-zstd", "gzip"]
+    for r in record["rows"]:
+        assert r["gpu_matches_cpu"] is True
+        assert r["zarrnative_gpu"] > 0 and r["raw_nvcomp"] > 0

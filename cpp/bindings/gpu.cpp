@@ -52,12 +52,14 @@ gpu::StoredFormat format_from_name(const std::string& name) {
 // Runs `read` (GIL released) with the options the Python call names, and
 // gives its C-contiguous device result `result_shape`: the selection's axes
 // minus those Python drops (integer indices), the same memory. The read has
-// finished: no stream is pending. Returns (NDArray, report).
+// finished: no stream is pending. Returns (NDArray, report, timings): a dict
+// of DeviceReadTimings' fields when `timed`, else None.
 template <class Read>
 nb::tuple device_read(const Shape& result_shape, int device, uintptr_t stream, bool validate_checksums,
-                      bool reuse_buffers, Read read) {
+                      bool reuse_buffers, bool timed, Read read) {
   std::string report;
   std::optional<NDArray> out;
+  gpu::DeviceReadTimings t;
   {
     nb::gil_scoped_release r;
     array::ArrayOptions o;
@@ -67,6 +69,7 @@ nb::tuple device_read(const Shape& result_shape, int device, uintptr_t stream, b
     d.stream = stream;
     d.reuse_buffers = reuse_buffers;
     d.verify_checksums = validate_checksums;
+    if (timed) d.timings = &t;
     out = read(o, d, &report);
   }
   int64_t n = 1;
@@ -74,7 +77,22 @@ nb::tuple device_read(const Shape& result_shape, int device, uintptr_t stream, b
   if (n != out->size()) throw Error(ErrorCode::kInternal, "GPU read: the result shape does not match the selection");
   NDArray shaped(out->buffer(), out->dtype(), result_shape, NDArray::c_strides(result_shape, out->itemsize()),
                  out->byte_offset(), false);
-  return nb::make_tuple(shaped, report);
+  nb::object timings = nb::none();
+  if (timed) {
+    nb::dict dt;
+    dt["plan_ms"] = t.plan_ms;
+    dt["staging_ms"] = t.staging_ms;
+    dt["upload_ms"] = t.upload_ms;
+    dt["decompress_ms"] = t.decompress_ms;
+    dt["checks_ms"] = t.checks_ms;
+    dt["scatter_ms"] = t.scatter_ms;
+    dt["total_ms"] = t.total_ms;
+    dt["compressed_bytes"] = t.compressed_bytes;
+    dt["decoded_bytes"] = t.decoded_bytes;
+    dt["chunks"] = t.chunks;
+    timings = dt;
+  }
+  return nb::make_tuple(shaped, report, timings);
 }
 
 }  // namespace
@@ -101,31 +119,31 @@ void init_gpu(nb::module_& m) {
 
   m.def("gpu_read",
         [](const array::Array& a, nb::handle selection, const Shape& result_shape, int device, uintptr_t stream,
-           bool validate_checksums, bool reuse_buffers) {
+           bool validate_checksums, bool reuse_buffers, bool timings) {
           const array::OrthogonalSelection sel = selection_from_python(selection);
-          return device_read(result_shape, device, stream, validate_checksums, reuse_buffers,
+          return device_read(result_shape, device, stream, validate_checksums, reuse_buffers, timings,
                              [&](const array::ArrayOptions& o, const gpu::DeviceReadOptions& d, std::string* report) {
                                return gpu::read_to_device(a, sel, o, d, report);
                              });
         },
         "array"_a, "selection"_a, "result_shape"_a, "device"_a = 0, "stream"_a = 1, "validate_checksums"_a = true,
-        "reuse_buffers"_a = true,
-        "Reads an orthogonal selection into CUDA memory; returns (NDArray, report of where chunks were decoded).");
+        "reuse_buffers"_a = true, "timings"_a = false,
+        "Reads an orthogonal selection into CUDA memory; returns (NDArray, report of where chunks were decoded, timings dict or None).");
 
   m.def("gpu_read_many",
         [](const array::Array& a, nb::handle selections, const Shape& result_shape, int device, uintptr_t stream,
-           bool validate_checksums, bool reuse_buffers) {
+           bool validate_checksums, bool reuse_buffers, bool timings) {
           std::vector<array::OrthogonalSelection> sels;
           for (nb::handle s : selections) sels.push_back(selection_from_python(s));
-          return device_read(result_shape, device, stream, validate_checksums, reuse_buffers,
+          return device_read(result_shape, device, stream, validate_checksums, reuse_buffers, timings,
                              [&](const array::ArrayOptions& o, const gpu::DeviceReadOptions& d, std::string* report) {
                                return gpu::read_many_to_device(a, sels, o, d, report);
                              });
         },
         "array"_a, "selections"_a, "result_shape"_a, "device"_a = 0, "stream"_a = 1, "validate_checksums"_a = true,
-        "reuse_buffers"_a = true,
+        "reuse_buffers"_a = true, "timings"_a = false,
         "Reads a batch of orthogonal selections of one shape into one CUDA array of shape (n, *result shape), "
-        "every chunk in one GPU batch; returns (NDArray, report).");
+        "every chunk in one GPU batch; returns (NDArray, report, timings dict or None).");
 
   m.def("gpu_prepare_chunk",
         [](const std::string& codec, nb::bytes data, uint64_t decoded_size) {

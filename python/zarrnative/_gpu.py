@@ -134,7 +134,7 @@ def read(array, sel, device: int, *, stream: Any = None, out=None, scalar: bool 
         # needs a native store: read on the CPU, then upload.
         require_cuda()
         return upload(array, array._read_orthogonal(sel, device="cpu"), device, what="a selection of a Python store")
-    nd, report = _core.gpu_read(array._native, sel.dims, tuple(sel.result_shape), device, _stream_handle(stream),
+    nd, report, _ = _core.gpu_read(array._native, sel.dims, tuple(sel.result_shape), device, _stream_handle(stream),
                                 True, True)
     _log_report(array, report)
     return _to_framework(nd)
@@ -146,7 +146,7 @@ def read_batch(array, sels: list, device: int, *, stream: Any = None) -> Any:
     of every selection in one GPU batch. `array`'s store is a native one."""
     _configure_nvcomp()
     shape = (len(sels), *sels[0].result_shape)
-    nd, report = _core.gpu_read_many(array._native, [s.dims for s in sels], shape, device,
+    nd, report, _ = _core.gpu_read_many(array._native, [s.dims for s in sels], shape, device,
                                      _stream_handle(stream), True, True)
     _log_report(array, report)
     return _to_framework(nd)

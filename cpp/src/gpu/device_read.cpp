@@ -1,5 +1,7 @@
 #include "zarrnative/gpu/device_read.h"
 
+#include <chrono>
+
 #include "gpu/device_exec.h"
 #include "zarrnative/common/error.h"
 #include "zarrnative/cuda/runtime.h"
@@ -13,9 +15,19 @@ namespace {
 
 // Both entry points: `plan` from plan_gpu_read(_many); `read_on_cpu` fills a
 // host array of the plan's output shape when the chain has no GPU decoder.
-template <class ReadOnCpu>
-NDArray execute(const array::Array& arr, ReadPlan plan, const DeviceReadOptions& device_options,
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+template <class MakePlan, class ReadOnCpu>
+NDArray execute(const array::Array& arr, MakePlan make_plan, const DeviceReadOptions& device_options,
                 std::string* report, ReadOnCpu read_on_cpu) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const ReadPlan plan = make_plan();
+  if (device_options.timings) {
+    *device_options.timings = DeviceReadTimings{};
+    device_options.timings->plan_ms = ms_since(t0);
+  }
   if (report) *report = describe(plan);
   const DType dtype = arr.metadata().dtype.with_byte_order(native_byte_order());
   if (plan.whole_cpu) {
@@ -28,6 +40,7 @@ NDArray execute(const array::Array& arr, ReadPlan plan, const DeviceReadOptions&
   }
   NDArray out = NDArray::empty(dtype, plan.out_shape, BufferKind::kDevice, device_options.device);
   if (out.size() > 0) execute_plan(plan, out.data(), device_options);
+  if (device_options.timings) device_options.timings->total_ms = ms_since(t0);
   return out;
 }
 
@@ -39,7 +52,7 @@ NDArray read_to_device(const array::Array& arr, const array::OrthogonalSelection
   // Before any I/O: a machine without a usable device says so, with the
   // CUDA runtime's own words (no driver, no device...).
   cuda::require_device(device_options.device);
-  return execute(arr, plan_gpu_read(arr, sel, options), device_options, report,
+  return execute(arr, [&] { return plan_gpu_read(arr, sel, options); }, device_options, report,
                  [&](NDArray& host) { arr.read(sel, host, options); });
 }
 
@@ -47,7 +60,7 @@ NDArray read_many_to_device(const array::Array& arr, const std::vector<array::Or
                             const array::ArrayOptions& options, const DeviceReadOptions& device_options,
                             std::string* report) {
   cuda::require_device(device_options.device);
-  return execute(arr, plan_gpu_read_many(arr, sels, options), device_options, report,
+  return execute(arr, [&] { return plan_gpu_read_many(arr, sels, options); }, device_options, report,
                  [&](NDArray& host) { arr.read_many(sels, host, options); });
 }
 

@@ -33,6 +33,21 @@
 
 namespace zarrnative::gpu {
 
+// Where the time of one GPU read went, for the benchmark (bench/gpu.py).
+// The device phases are measured with CUDA events on the read's stream.
+struct DeviceReadTimings {
+  double plan_ms = 0;        // host: fetch, verify, strip, CPU fallbacks, layout
+  double staging_ms = 0;     // host: payloads into pinned memory
+  double upload_ms = 0;      // device: the one host -> device copy
+  double decompress_ms = 0;  // device: the nvCOMP batched decoder calls
+  double checks_ms = 0;      // device: checksum kernels
+  double scatter_ms = 0;     // device: the scatter kernel
+  double total_ms = 0;       // the whole call
+  uint64_t compressed_bytes = 0;  // payloads nvCOMP decoded
+  uint64_t decoded_bytes = 0;     // what they decoded to
+  int64_t chunks = 0;             // decode units sent to the device
+};
+
 struct DeviceReadOptions {
   int device = 0;
   // The caller's CUDA stream (DLPack convention: 0 none, 1 legacy default,
@@ -44,6 +59,8 @@ struct DeviceReadOptions {
   bool reuse_buffers = true;
   // Verify gzip CRC32 / zlib Adler-32 of the decoded bytes on the device.
   bool verify_checksums = true;
+  // When set, filled with where the time went (adds a few CUDA events).
+  DeviceReadTimings* timings = nullptr;
 };
 
 // Reads `sel` into a new C-contiguous device array (the array's dtype in

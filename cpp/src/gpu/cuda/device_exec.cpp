@@ -9,6 +9,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -191,6 +192,40 @@ nvcompStatus_t nvcomp_decompress(const nvcomp::Api& api, GpuCompressor c, size_t
   return nvcompErrorInvalidValue;
 }
 
+// CUDA events around the phases of one read, when timings are asked for.
+class PhaseEvents {
+ public:
+  static constexpr int kMarks = 5;  // before upload, decompress, checks, scatter; after scatter
+  explicit PhaseEvents(bool on) {
+    if (!on) return;
+    for (cudaEvent_t& e : events_) ok(cudaEventCreate(&e), "cudaEventCreate");
+    on_ = true;
+  }
+  ~PhaseEvents() {
+    if (!on_) return;
+    for (cudaEvent_t e : events_) cudaEventDestroy(e);
+  }
+  PhaseEvents(const PhaseEvents&) = delete;
+  PhaseEvents& operator=(const PhaseEvents&) = delete;
+  void mark(int i, cudaStream_t stream) {
+    if (on_) ok(cudaEventRecord(events_[i], stream), "cudaEventRecord");
+  }
+  // After the stream has synchronized.
+  void fill(DeviceReadTimings& t) const {
+    if (!on_) return;
+    double* phases[kMarks - 1] = {&t.upload_ms, &t.decompress_ms, &t.checks_ms, &t.scatter_ms};
+    for (int i = 0; i + 1 < kMarks; ++i) {
+      float ms = 0;
+      ok(cudaEventElapsedTime(&ms, events_[i], events_[i + 1]), "cudaEventElapsedTime");
+      *phases[i] = ms;
+    }
+  }
+
+ private:
+  bool on_ = false;
+  cudaEvent_t events_[kMarks] = {};
+};
+
 [[noreturn]] void chunk_error(const DeviceChunk& c, const std::string& message) {
   throw Error(ErrorCode::kCorruptChunk, "chunk '" + c.key + "': " + c.codec_name + ": " + message);
 }
@@ -268,7 +303,12 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
     // --- fill the pinned area ---------------------------------------------
     // The one copy of the payloads on the host: pageable store bytes into
     // pinned memory, so that the upload is a single DMA transfer.
+    const auto staging_start = std::chrono::steady_clock::now();
     plan.fill_staging(host);
+    if (options.timings) {
+      options.timings->staging_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - staging_start).count();
+    }
     const ScatterTables tables = scatter_tables(plan, dev_addr(0), dev_addr(arena_at));
     if (!tables.tasks.empty()) {
       std::memcpy(host + tasks_at, tables.tasks.data(), tables.tasks.size() * sizeof(kernels::Task));
@@ -294,7 +334,10 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
     if (!checked.empty()) std::memcpy(host + checked_at, checked.data(), checked.size() * sizeof(kernels::CheckedChunk));
 
     // --- the device work, in stream order ------------------------------------
+    PhaseEvents events(options.timings != nullptr);
+    events.mark(0, stream);
     ok(cudaMemcpyAsync(dev, host, upload, cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync (upload)");
+    events.mark(1, stream);
     for (int k = 0; k < kCompressors; ++k) {
       const Group& g = groups[k];
       if (g.chunks.empty()) continue;
@@ -305,12 +348,14 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
                                                " decompression failed to start: " + api->status_string(st));
       }
     }
+    events.mark(2, stream);
     ok(kernels::launch_checksums(reinterpret_cast<const kernels::Segment*>(dev + segments_at),
                                  static_cast<int64_t>(segments.size()), reinterpret_cast<uint32_t*>(dev + segment_sums_at),
                                  reinterpret_cast<const kernels::CheckedChunk*>(dev + checked_at),
                                  static_cast<int64_t>(checked.size()), reinterpret_cast<uint32_t*>(dev + chunk_sums_at),
                                  kSegmentBytes, stream),
        "checksum kernels");
+    events.mark(3, stream);
     ok(kernels::launch_scatter(reinterpret_cast<const kernels::Task*>(dev + tasks_at),
                                static_cast<int64_t>(plan.tasks.size()), tables.max_elements,
                                reinterpret_cast<const kernels::TaskDim*>(dev + dims_at),
@@ -318,12 +363,22 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
                                reinterpret_cast<const int64_t*>(dev + outidx_at), tables.params, static_cast<uint8_t*>(out),
                                stream),
        "scatter kernel");
+    events.mark(4, stream);
     if (results_end > results_begin) {
       ok(cudaMemcpyAsync(host + results_begin, dev + results_begin, results_end - results_begin,
                          cudaMemcpyDeviceToHost, stream),
          "cudaMemcpyAsync (results)");
     }
     ok(cudaStreamSynchronize(stream), "cudaStreamSynchronize (GPU read)");
+    if (options.timings) {
+      DeviceReadTimings& t = *options.timings;
+      events.fill(t);
+      for (const Group& g : groups) {
+        for (size_t i : g.chunks) t.compressed_bytes += plan.chunks[i].payload_size;
+        t.decoded_bytes += g.total_decoded;
+      }
+      t.chunks = static_cast<int64_t>(plan.chunks.size());
+    }
 
     // --- faults, named as the CPU read names them ---------------------------
     for (const Group& g : groups) {

@@ -514,3 +514,20 @@ def test_gpu_coordinate_and_mask_selections_under_the_config_switch():
     assert isinstance(got, cp.ndarray)
     np.testing.assert_array_equal(cp.asnumpy(got), host[[1, 2, 19], [0, 3, 7]])
     np.testing.assert_array_equal(cp.asnumpy(masked), host[mask])
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("sharded", [False, True])
+def test_gpu_coordinate_selections_decode_on_the_gpu(tmp_path, sharded, caplog):
+    cp = _cupy_or_skip()
+    arr = zarr.create_array(tmp_path / "a", shape=(30, 40), chunks=(6, 8), shards=(12, 16) if sharded else None,
+                            dtype="<i8", compressors=zarr.codecs.ZstdCodec(level=1), fill_value=-7)
+    arr[...] = np.arange(1200, dtype="<i8").reshape(30, 40)
+    arr[12:24, 16:32] = -7  # chunks (shards) equal to the fill value are not stored
+    host = arr[...]
+    rows, cols = np.array([[0, 29, 13], [13, 5, 5]]), np.array([[39, 0, 20], [20, 9, 9]])  # 2-d, repeated
+    with caplog.at_level("DEBUG", logger="zarrnative.gpu"), zarrnative.config.set(device="cuda"):
+        got = arr.vindex[rows, cols]
+    assert isinstance(got, cp.ndarray) and got.shape == (2, 3)
+    np.testing.assert_array_equal(cp.asnumpy(got), host[rows, cols])
+    assert "uploaded" not in caplog.text and "to the GPU" in caplog.text

@@ -15,13 +15,8 @@
 using namespace nb::literals;
 
 namespace zarrnative::bindings {
-namespace {
 
-using array::Array;
-using json = nlohmann::json;
-using array::ArrayOptions;
-using array::DimSelection;
-using array::OrthogonalSelection;
+namespace {
 using Int64Vector = nb::ndarray<const int64_t, nb::ndim<1>, nb::device::cpu>;
 
 std::vector<int64_t> to_vector(const Int64Vector& v) {
@@ -29,16 +24,16 @@ std::vector<int64_t> to_vector(const Int64Vector& v) {
   for (size_t i = 0; i < out.size(); ++i) out[i] = v(i);
   return out;
 }
+}  // namespace
 
-// Each entry: (start, stop, step) for a slice, or a 1-d int64 array of indices.
-OrthogonalSelection to_selection(nb::handle sel) {
-  OrthogonalSelection out;
+array::OrthogonalSelection to_selection(nb::handle sel) {
+  array::OrthogonalSelection out;
   for (nb::handle item : sel) {
     if (nb::isinstance<nb::tuple>(item)) {
       auto t = nb::cast<std::tuple<int64_t, int64_t, int64_t>>(item);
-      out.push_back(DimSelection::slice(std::get<0>(t), std::get<1>(t), std::get<2>(t)));
+      out.push_back(array::DimSelection::slice(std::get<0>(t), std::get<1>(t), std::get<2>(t)));
     } else {
-      out.push_back(DimSelection::list(to_vector(nb::cast<Int64Vector>(item))));
+      out.push_back(array::DimSelection::list(to_vector(nb::cast<Int64Vector>(item))));
     }
   }
   return out;
@@ -50,6 +45,13 @@ std::vector<std::vector<int64_t>> to_points(nb::handle points) {
   return out;
 }
 
+namespace {
+
+using array::Array;
+using json = nlohmann::json;
+using array::ArrayOptions;
+using array::DimSelection;
+using array::OrthogonalSelection;
 // [(key, None) for a whole object, or (key, [(offset, length) or ("suffix", n), ...])]
 nb::list requests_to_python(const std::vector<array::StoreRequest>& requests) {
   nb::list out;

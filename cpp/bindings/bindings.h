@@ -8,7 +8,9 @@
 #include <nanobind/stl/vector.h>
 
 #include <memory>
+#include <vector>
 
+#include "zarrnative/array/selection.h"
 #include "zarrnative/ndarray/ndarray.h"
 
 namespace nb = nanobind;
@@ -38,6 +40,12 @@ nb::tuple dlpack_device(const NDArray& self);
 // The items of a string or bytes NDArray as a numpy array (vlen.cpp):
 // StringDType for strings unless `as_object`, object dtype for bytes.
 nb::object vlen_to_numpy(const NDArray& a, bool as_object);
+
+// Selections as the Python layer passes them (array.cpp): per dimension
+// (start, stop, step) or a 1-d int64 array of indices; points as ndim 1-d
+// int64 arrays of equal length.
+array::OrthogonalSelection to_selection(nb::handle sel);
+std::vector<std::vector<int64_t>> to_points(nb::handle points);
 
 // "cpu" or "cuda:N", as torch spells devices.
 std::string device_name(const NDArray& a);

@@ -20,26 +20,6 @@ using namespace nb::literals;
 namespace zarrnative::bindings {
 namespace {
 
-using Int64Vector = nb::ndarray<const int64_t, nb::ndim<1>, nb::device::cpu>;
-
-// A selection as Array.read takes it (array.cpp): per dimension (start,
-// stop, step) or a 1-d int64 array of indices.
-array::OrthogonalSelection selection_from_python(nb::handle sel) {
-  array::OrthogonalSelection out;
-  for (nb::handle item : sel) {
-    if (nb::isinstance<nb::tuple>(item)) {
-      auto t = nb::cast<std::tuple<int64_t, int64_t, int64_t>>(item);
-      out.push_back(array::DimSelection::slice(std::get<0>(t), std::get<1>(t), std::get<2>(t)));
-    } else {
-      auto v = nb::cast<Int64Vector>(item);
-      std::vector<int64_t> idx(v.shape(0));
-      for (size_t i = 0; i < idx.size(); ++i) idx[i] = v(i);
-      out.push_back(array::DimSelection::list(std::move(idx)));
-    }
-  }
-  return out;
-}
-
 gpu::StoredFormat format_from_name(const std::string& name) {
   if (name == "zstd") return gpu::StoredFormat::kZstd;
   if (name == "gzip") return gpu::StoredFormat::kGzip;
@@ -120,7 +100,7 @@ void init_gpu(nb::module_& m) {
   m.def("gpu_read",
         [](const array::Array& a, nb::handle selection, const Shape& result_shape, int device, uintptr_t stream,
            bool validate_checksums, bool reuse_buffers, bool timings) {
-          const array::OrthogonalSelection sel = selection_from_python(selection);
+          const array::OrthogonalSelection sel = to_selection(selection);
           return device_read(result_shape, device, stream, validate_checksums, reuse_buffers, timings,
                              [&](const array::ArrayOptions& o, const gpu::DeviceReadOptions& d, std::string* report) {
                                return gpu::read_to_device(a, sel, o, d, report);
@@ -134,7 +114,7 @@ void init_gpu(nb::module_& m) {
         [](const array::Array& a, nb::handle selections, const Shape& result_shape, int device, uintptr_t stream,
            bool validate_checksums, bool reuse_buffers, bool timings) {
           std::vector<array::OrthogonalSelection> sels;
-          for (nb::handle s : selections) sels.push_back(selection_from_python(s));
+          for (nb::handle s : selections) sels.push_back(to_selection(s));
           return device_read(result_shape, device, stream, validate_checksums, reuse_buffers, timings,
                              [&](const array::ArrayOptions& o, const gpu::DeviceReadOptions& d, std::string* report) {
                                return gpu::read_many_to_device(a, sels, o, d, report);
@@ -144,6 +124,20 @@ void init_gpu(nb::module_& m) {
         "reuse_buffers"_a = true, "timings"_a = false,
         "Reads a batch of orthogonal selections of one shape into one CUDA array of shape (n, *result shape), "
         "every chunk in one GPU batch; returns (NDArray, report, timings dict or None).");
+
+  m.def("gpu_read_points",
+        [](const array::Array& a, nb::handle points, const Shape& result_shape, int device, uintptr_t stream,
+           bool validate_checksums, bool reuse_buffers, bool timings) {
+          const std::vector<std::vector<int64_t>> pts = to_points(points);
+          return device_read(result_shape, device, stream, validate_checksums, reuse_buffers, timings,
+                             [&](const array::ArrayOptions& o, const gpu::DeviceReadOptions& d, std::string* report) {
+                               return gpu::read_points_to_device(a, pts, o, d, report);
+                             });
+        },
+        "array"_a, "points"_a, "result_shape"_a, "device"_a = 0, "stream"_a = 1, "validate_checksums"_a = true,
+        "reuse_buffers"_a = true, "timings"_a = false,
+        "Reads a coordinate selection (ndim int64 index arrays) into CUDA memory, the chunks holding points in one "
+        "GPU batch; returns (NDArray, report, timings dict or None).");
 
   m.def("gpu_prepare_chunk",
         [](const std::string& codec, nb::bytes data, uint64_t decoded_size) {

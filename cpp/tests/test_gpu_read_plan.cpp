@@ -64,7 +64,11 @@ void fill_ramp(Array& a, const std::vector<std::string>& skip = {}) {
   auto* p = static_cast<uint8_t*>(v.data());
   for (int64_t i = 0; i < v.nbytes(); ++i) p[i] = static_cast<uint8_t>((i * 7 + i / 251) & 0xFF);
   a.write(all_of(m.shape), v);
-  for (const std::string& k : skip) a.store()->erase(k);
+  for (const std::string& k : skip) {
+    const std::string key = a.path() + "/" + k;  // the store's key of the chunk
+    ASSERT_TRUE(a.store()->exists(key)) << key;
+    a.store()->erase(key);
+  }
 }
 
 // Decodes a plan's payloads as the nvCOMP decoders would, checks the
@@ -398,6 +402,82 @@ TEST(GpuReadPlan, BatchesRefuseSelectionsOfDifferentShapes) {
   }
   EXPECT_THROW(gpu::plan_gpu_read_many(*a, {}), Error);
   EXPECT_THROW(gpu::plan_gpu_read_many(*a, {crop(0, 0, 2, 2), crop(7, 7, 2, 2)}), Error);  // out of range
+}
+
+}  // namespace
+
+namespace {
+
+// Coordinate selections: each chunk (or inner chunk) holding points decoded
+// once, the points gathered by the scatter kernel's points tasks.
+Bytes cpu_read_points(const Array& a, const std::vector<std::vector<int64_t>>& points) {
+  NDArray out = NDArray::empty(a.metadata().dtype.with_byte_order(native_byte_order()),
+                               {static_cast<int64_t>(points[0].size())});
+  a.read_points(points, out);
+  const auto* p = static_cast<const uint8_t*>(out.data());
+  return Bytes(p, p + out.nbytes());
+}
+
+TEST(GpuReadPlan, CoordinateSelectionsGatherPoints) {
+  const json zstd = {{"name", "zstd"}, {"configuration", {{"level", 1}, {"checksum", false}}}};
+  const json transposed = json::array({{{"name", "transpose"}, {"configuration", {{"order", {1, 0}}}}},
+                                       bytes_codec("big"), zstd});
+  const json sharded = json::array({{{"name", "sharding_indexed"},
+                                     {"configuration",
+                                      {{"chunk_shape", {4, 5}},
+                                       {"codecs", transposed},
+                                       {"index_codecs", json::array({bytes_codec(), {{"name", "crc32c"}}})},
+                                       {"index_location", "end"}}}}});
+  struct Case {
+    std::string name;
+    json codecs;
+    Shape chunks;
+    std::vector<std::string> missing;
+  };
+  const std::vector<Case> cases = {
+      {"unsharded", json::array({bytes_codec(), zstd}), {4, 5}, {"c/1/1"}},
+      {"transposed", transposed, {4, 5}, {"c/0/0"}},
+      {"sharded", sharded, {8, 10}, {"c/1/0"}},
+  };
+  // Points in several chunks, in no order, repeated, and in the missing ones.
+  const std::vector<std::vector<int64_t>> points = {{0, 16, 5, 5, 9, 3, 12, 0, 7, 16, 4},
+                                                    {0, 19, 6, 6, 2, 17, 8, 1, 9, 0, 5}};
+  for (const Case& c : cases) {
+    auto a = create(v3_doc({17, 20}, c.chunks, "uint32", c.codecs, 77));
+    fill_ramp(*a, c.missing);
+    const gpu::ReadPlan plan = gpu::plan_gpu_read_points(*a, points);
+    ASSERT_FALSE(plan.whole_cpu) << c.name;
+    EXPECT_TRUE(plan.points);
+    EXPECT_EQ(plan.out_shape, (Shape{11}));
+    const Bytes want = cpu_read_points(*a, points);
+    EXPECT_EQ(run_on_host(plan), want) << c.name;
+    std::set<std::string> keys;
+    for (const gpu::DeviceChunk& ch : plan.chunks) EXPECT_TRUE(keys.insert(ch.key).second) << ch.key;
+    int64_t filled = 0;
+    for (const gpu::ScatterTask& t : plan.tasks) {
+      EXPECT_TRUE(t.points);
+      if (t.chunk < 0) filled += t.elements;
+    }
+    EXPECT_GT(filled, 0) << c.name << ": a point in a missing chunk reads the fill value";
+  }
+}
+
+TEST(GpuReadPlan, CoordinateSelectionsCheckTheirPoints) {
+  auto a = create(v3_doc({8, 8}, {4, 4}, "uint8", json::array({bytes_codec()})));
+  fill_ramp(*a);
+  for (const auto& bad : std::vector<std::vector<std::vector<int64_t>>>{{{0, 8}, {0, 0}}, {{0, -1}, {0, 0}}}) {
+    try {
+      gpu::plan_gpu_read_points(*a, bad);
+      ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kOutOfRange) << e.what();
+    }
+  }
+  EXPECT_THROW(gpu::plan_gpu_read_points(*a, {{0, 1}}), Error);  // one index array for two dimensions
+  // No points: an empty output, nothing fetched.
+  const gpu::ReadPlan none = gpu::plan_gpu_read_points(*a, {{}, {}});
+  EXPECT_EQ(none.out_shape, (Shape{0}));
+  EXPECT_TRUE(none.chunks.empty());
 }
 
 }  // namespace

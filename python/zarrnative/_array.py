@@ -281,11 +281,14 @@ class Array:
 
     def _read_points(self, pts: _indexing.Points, out=None):
         device = _gpu.configured_device(None)
-        if device is not None:  # under config device="cuda": read on the CPU, then upload
+        if device is not None:  # under config device="cuda"
             if out is not None:
                 raise ValueError("out= and a CUDA device cannot be combined: the device read makes its own array")
-            _gpu.require_cuda()
-            return _gpu.upload(self, self._read_points_host(pts), device, what="a coordinate or mask selection")
+            if self._batched:  # a store written in Python: read on the CPU, then upload
+                _gpu.require_cuda()
+                return _gpu.upload(self, self._read_points_host(pts), device,
+                                   what="a coordinate or mask selection of a Python store")
+            return _gpu.read_points(self, pts, device)
         return self._read_points_host(pts, out)
 
     def _read_points_host(self, pts: _indexing.Points, out=None):

@@ -152,6 +152,17 @@ def read_batch(array, sels: list, device: int, *, stream: Any = None) -> Any:
     return _to_framework(nd)
 
 
+def read_points(array, pts, device: int, *, stream: Any = None) -> Any:
+    """Reads a coordinate selection (an ``_indexing.Points``) of `array` into
+    CUDA memory: the chunks holding points decoded in one GPU batch, the
+    points gathered by a kernel. `array`'s store is a native one."""
+    _configure_nvcomp()
+    nd, report, _ = _core.gpu_read_points(array._native, pts.coords, tuple(pts.result_shape), device,
+                                          _stream_handle(stream), True, True)
+    _log_report(array, report)
+    return _to_framework(nd)
+
+
 def _log_report(array, report: str) -> None:
     if "CPU" in report:
         log.info("array %r: %s", array.path, report)

@@ -64,4 +64,12 @@ NDArray read_many_to_device(const array::Array& arr, const std::vector<array::Or
                  [&](NDArray& host) { arr.read_many(sels, host, options); });
 }
 
+NDArray read_points_to_device(const array::Array& arr, const std::vector<std::vector<int64_t>>& points,
+                              const array::ArrayOptions& options, const DeviceReadOptions& device_options,
+                              std::string* report) {
+  cuda::require_device(device_options.device);
+  return execute(arr, [&] { return plan_gpu_read_points(arr, points, options); }, device_options, report,
+                 [&](NDArray& host) { arr.read_points(points, host, options); });
+}
+
 }  // namespace zarrnative::gpu

@@ -1,6 +1,7 @@
 #include "zarrnative/gpu/read_plan.h"
 
 #include <algorithm>
+#include <map>
 #include <cstring>
 #include <optional>
 #include <span>
@@ -90,6 +91,28 @@ class Builder {
     if (t.elements > 0) plan_.tasks.push_back(t);
   }
 
+  // Records a points task from unit `chunk` (-1: fill): point k has local
+  // coordinates local[d][k] and goes to output position out[k].
+  void add_points_task(int64_t chunk, const std::vector<std::vector<int64_t>>& local, const std::vector<int64_t>& out) {
+    if (out.empty()) return;
+    ScatterTask t;
+    t.chunk = chunk;
+    t.points = true;
+    t.elements = static_cast<int64_t>(out.size());
+    for (size_t d = 0; d < local.size(); ++d) {
+      t.count[d] = static_cast<uint32_t>(out.size());
+      t.index_offset[d] = plan_.local_index.size();
+      plan_.local_index.insert(plan_.local_index.end(), local[d].begin(), local[d].end());
+      // The tables stay parallel; only dimension 0's output entries are read.
+      if (d == 0) {
+        plan_.out_index.insert(plan_.out_index.end(), out.begin(), out.end());
+      } else {
+        plan_.out_index.resize(plan_.local_index.size(), 0);
+      }
+    }
+    plan_.tasks.push_back(t);
+  }
+
   // Verifies, strips or decodes every unit (in parallel), then lays them out.
   void finish() {
     if (auto f = parallel_for_first_error(ThreadPool::global(), units_.size(), [&](size_t i) { prepare(units_[i]); })) {
@@ -162,37 +185,30 @@ std::string coords_string(const Shape& c) {
 }
 
 
-// A shard's part of a read: the inner chunk plan of its selected rows and
-// the stored bytes of each inner task (nullopt: missing inner chunk).
+// A shard's part of a read: the stored bytes of each inner chunk asked for
+// (nullopt: missing inner chunk).
 struct Shard {
   bool missing = false;
-  array::ChunkPlan inner_plan;
   std::vector<std::optional<ByteView>> inner;
   std::vector<std::shared_ptr<const ByteBuffer>> holders;
 };
 
-// Reads the index and the needed inner chunks of one shard: the whole
-// object when the task covers the shard, else the index by range and then
-// the inner chunks by range (one get_ranges call each).
-void fetch_shard(const array::Array& arr, const codec::ShardingCodec& sharding, const std::string& key,
-                 const ChunkTask& task, const Shape& inner_shape, const array::ArrayOptions& options, Shard& shard) {
-  const int nd = static_cast<int>(inner_shape.size());
-  array::OrthogonalSelection inner_sel;
-  std::vector<int64_t> local, out;
-  for (int d = 0; d < nd; ++d) {
-    expand(*task.dims[d], local, out);
-    inner_sel.push_back(array::DimSelection::list(local));
-  }
-  shard.inner_plan = array::plan_orthogonal(inner_sel, arr.metadata().chunk_shape, inner_shape);
+// Reads the index and the inner chunks `wanted` (coordinates in the shard's
+// inner grid) of one shard: the whole object when `whole`, else the index
+// by range and then the inner chunks by range (one get_ranges call each).
+void fetch_inner_chunks(const array::Array& arr, const codec::ShardingCodec& sharding, const std::string& key,
+                        bool whole_shard, const std::vector<Shape>& wanted, const array::ArrayOptions& options,
+                        Shard& shard) {
+  const size_t nd = sharding.chunks_per_shard().size();
   const auto linear = [&](const Shape& coords) {
     size_t n = 0;
-    for (int d = 0; d < nd; ++d) n = n * sharding.chunks_per_shard()[d] + coords[d];
+    for (size_t d = 0; d < nd; ++d) n = n * sharding.chunks_per_shard()[d] + coords[d];
     return n;
   };
   store::Store& st = *arr.store();
   codec::ShardIndex index;
   std::shared_ptr<const ByteBuffer> whole;
-  if (task.covers_chunk) {
+  if (whole_shard) {
     std::optional<ByteBuffer> bytes = st.get(key);
     if (!bytes) {
       shard.missing = true;
@@ -215,17 +231,17 @@ void fetch_shard(const array::Array& arr, const codec::ShardingCodec& sharding, 
     }
     index = sharding.decode_index(got[0]->view(), std::nullopt, options.codec);
   }
-  shard.inner.resize(shard.inner_plan.tasks.size());
+  shard.inner.resize(wanted.size());
   std::vector<codec::ByteRange> ranges;
-  std::vector<size_t> ranged_task;
-  for (size_t k = 0; k < shard.inner_plan.tasks.size(); ++k) {
-    const std::optional<codec::ByteRange> range = index.range(linear(shard.inner_plan.tasks[k].coords));
+  std::vector<size_t> ranged;
+  for (size_t k = 0; k < wanted.size(); ++k) {
+    const std::optional<codec::ByteRange> range = index.range(linear(wanted[k]));
     if (!range) continue;
     if (whole) {
       shard.inner[k] = whole->view().subspan(range->offset, range->length);
     } else {
       ranges.push_back(*range);
-      ranged_task.push_back(k);
+      ranged.push_back(k);
     }
   }
   if (ranges.empty()) return;
@@ -233,13 +249,70 @@ void fetch_shard(const array::Array& arr, const codec::ShardingCodec& sharding, 
   for (size_t j = 0; j < ranges.size(); ++j) {
     // A range the shard does not hold in full: the index lies.
     if (j >= got.size() || !got[j] || got[j]->size() != ranges[j].length) {
-      corrupt_error(codec::names::kSharding, "inner chunk " + coords_string(shard.inner_plan.tasks[ranged_task[j]].coords) +
+      corrupt_error(codec::names::kSharding, "inner chunk " + coords_string(wanted[ranged[j]]) +
                                                   ": the index points past the end of the shard");
     }
     auto holder = std::make_shared<const ByteBuffer>(std::move(*got[j]));
     shard.holders.push_back(holder);
-    shard.inner[ranged_task[j]] = holder->view();
+    shard.inner[ranged[j]] = holder->view();
   }
+}
+
+// The inner chunk plan of a shard's selected rows (an orthogonal read).
+array::ChunkPlan inner_plan_of(const array::Array& arr, const ChunkTask& task, const Shape& inner_shape) {
+  array::OrthogonalSelection inner_sel;
+  std::vector<int64_t> local, out;
+  for (size_t d = 0; d < inner_shape.size(); ++d) {
+    expand(*task.dims[d], local, out);
+    inner_sel.push_back(array::DimSelection::list(local));
+  }
+  return array::plan_orthogonal(inner_sel, arr.metadata().chunk_shape, inner_shape);
+}
+
+// Everything a plan needs before its selections: dtype, codec chain, fill
+// element and the strides of a decode unit. False when the chain has no
+// GPU path (the plan is whole_cpu).
+bool start_plan(const array::Array& arr, ReadPlan& plan) {
+  const metadata::ArrayMetadata& meta = arr.metadata();
+  plan.ndim = static_cast<int>(meta.shape.size());
+  plan.itemsize = meta.dtype.itemsize();
+  if (meta.dtype.is_vlen()) {
+    throw Error(ErrorCode::kTypeError, "array '" + arr.path() + "': string and bytes arrays cannot be read into GPU memory");
+  }
+  check(plan.ndim <= kMaxDims, ErrorCode::kInvalidArgument,
+        "GPU reads support at most " + std::to_string(kMaxDims) + " dimensions");
+  plan.chain = plan_chain(arr.pipeline());
+  if (!plan.chain.on_gpu) {
+    plan.whole_cpu = true;
+    plan.cpu_fallbacks.push_back("all chunks: " + plan.chain.cpu_reason);
+    return false;
+  }
+
+  // The fill element in the machine's byte order.
+  plan.fill = meta.fill_value;
+  plan.fill.resize(plan.itemsize, 0);
+  if (!meta.dtype.is_native()) {
+    swap_bytes(plan.fill.data(), plan.fill.size(),
+               meta.dtype.kind() == DTypeKind::kComplex ? plan.itemsize / 2 : plan.itemsize);
+  }
+
+  const codec::ShardingCodec* sharding = plan.chain.sharding;
+  plan.chunk_shape = sharding ? sharding->inner_spec().shape : meta.chunk_shape;
+  // Strides of a decode unit, in elements: C order of the stored (encoded)
+  // shape, whose dimension i is array dimension order[i].
+  int64_t c = 1, s = 1;
+  for (int d = plan.ndim; d-- > 0;) {
+    plan.c_strides[d] = c;
+    c *= plan.chunk_shape[d];
+    const int dim = plan.chain.order[d];
+    plan.stored_strides[dim] = s;
+    s *= plan.chunk_shape[dim];
+  }
+  return true;
+}
+
+std::string inner_key(const std::string& key, const Shape& coords) {
+  return key + " (inner chunk " + coords_string(coords) + ")";
 }
 
 }  // namespace
@@ -257,13 +330,7 @@ ReadPlan build_plan(const array::Array& arr, std::span<const array::OrthogonalSe
                     const array::ArrayOptions& options) {
   const metadata::ArrayMetadata& meta = arr.metadata();
   ReadPlan plan;
-  plan.ndim = static_cast<int>(meta.shape.size());
-  plan.itemsize = meta.dtype.itemsize();
-  if (meta.dtype.is_vlen()) {
-    throw Error(ErrorCode::kTypeError, "array '" + arr.path() + "': string and bytes arrays cannot be read into GPU memory");
-  }
-  check(plan.ndim <= kMaxDims, ErrorCode::kInvalidArgument,
-        "GPU reads support at most " + std::to_string(kMaxDims) + " dimensions");
+  const bool on_gpu = start_plan(arr, plan);
   check(!sels.empty(), ErrorCode::kInvalidArgument, "a batch read needs at least one selection");
   std::vector<array::ChunkPlan> cps;
   cps.reserve(sels.size());
@@ -280,35 +347,8 @@ ReadPlan build_plan(const array::Array& arr, std::span<const array::OrthogonalSe
   if (batch) plan.out_shape.insert(plan.out_shape.begin(), static_cast<int64_t>(sels.size()));
   int64_t sel_elements = 1;
   for (int64_t e : plan.sel_shape) sel_elements *= e;
-  plan.chain = plan_chain(arr.pipeline());
-  if (!plan.chain.on_gpu) {
-    plan.whole_cpu = true;
-    plan.cpu_fallbacks.push_back("all chunks: " + plan.chain.cpu_reason);
-    return plan;
-  }
-
-  // The fill element in the machine's byte order.
-  plan.fill = meta.fill_value;
-  plan.fill.resize(plan.itemsize, 0);
-  if (!meta.dtype.is_native()) {
-    swap_bytes(plan.fill.data(), plan.fill.size(),
-               meta.dtype.kind() == DTypeKind::kComplex ? plan.itemsize / 2 : plan.itemsize);
-  }
-
+  if (!on_gpu) return plan;
   const codec::ShardingCodec* sharding = plan.chain.sharding;
-  plan.chunk_shape = sharding ? sharding->inner_spec().shape : meta.chunk_shape;
-  // Strides of a decode unit, in elements: C order of the stored (encoded)
-  // shape, whose dimension i is array dimension order[i].
-  {
-    int64_t c = 1, s = 1;
-    for (int d = plan.ndim; d-- > 0;) {
-      plan.c_strides[d] = c;
-      c *= plan.chunk_shape[d];
-      const int dim = plan.chain.order[d];
-      plan.stored_strides[dim] = s;
-      s *= plan.chunk_shape[dim];
-    }
-  }
 
   // Every (selection, chunk) pair, in order.
   struct Item {
@@ -352,9 +392,13 @@ ReadPlan build_plan(const array::Array& arr, std::span<const array::OrthogonalSe
   // Shards, each fetched on the thread pool: its index, then the inner
   // chunks the selection needs.
   std::vector<Shard> shards(items.size());
+  std::vector<array::ChunkPlan> inner_plans(items.size());
   {
     if (auto f = parallel_for_first_error(ThreadPool::global(), items.size(), [&](size_t i) {
-          fetch_shard(arr, *sharding, items[i].key, *items[i].task, plan.chunk_shape, options, shards[i]);
+          inner_plans[i] = inner_plan_of(arr, *items[i].task, plan.chunk_shape);
+          std::vector<Shape> wanted;
+          for (const ChunkTask& t : inner_plans[i].tasks) wanted.push_back(t.coords);
+          fetch_inner_chunks(arr, *sharding, items[i].key, items[i].task->covers_chunk, wanted, options, shards[i]);
         })) {
       throw Error(f->code, "chunk '" + items[f->index].key + "': " + f->message);
     }
@@ -368,16 +412,14 @@ ReadPlan build_plan(const array::Array& arr, std::span<const array::OrthogonalSe
       continue;
     }
     plan.sources.insert(plan.sources.end(), shard.holders.begin(), shard.holders.end());
-    for (size_t k = 0; k < shard.inner_plan.tasks.size(); ++k) {
-      const ChunkTask& it = shard.inner_plan.tasks[k];
+    for (size_t k = 0; k < inner_plans[i].tasks.size(); ++k) {
+      const ChunkTask& it = inner_plans[i].tasks[k];
       for (int d = 0; d < plan.ndim; ++d) {
         expand(*it.dims[d], il[d], io[d]);
         for (int64_t& o : io[d]) o = out[d][o];  // position in the shard's list -> output position
       }
-      const int64_t chunk =
-          shard.inner[k] ? builder.unit(items[i].key + " (inner chunk " + coords_string(it.coords) + ")",
-                                        items[i].key, *shard.inner[k])
-                         : -1;
+      const int64_t chunk = shard.inner[k] ? builder.unit(inner_key(items[i].key, it.coords), items[i].key, *shard.inner[k])
+                                           : -1;
       builder.add_task(chunk, il, io, items[i].out_offset);
     }
   }
@@ -397,6 +439,92 @@ ReadPlan plan_gpu_read_many(const array::Array& arr, const std::vector<array::Or
   return build_plan(arr, sels, true, options);
 }
 
+ReadPlan plan_gpu_read_points(const array::Array& arr, const std::vector<std::vector<int64_t>>& points,
+                              const array::ArrayOptions& options) {
+  const metadata::ArrayMetadata& meta = arr.metadata();
+  ReadPlan plan;
+  plan.points = true;
+  const bool on_gpu = start_plan(arr, plan);
+  check(points.size() == meta.shape.size(), ErrorCode::kInvalidArgument,
+        "a coordinate selection needs one index array per dimension");
+  // Checks every coordinate (IndexError) and groups the points by chunk.
+  std::vector<array::PointGroup> groups = array::plan_points(points, meta.shape, meta.chunk_shape);
+  plan.sel_shape = plan.out_shape = Shape{points.empty() ? 0 : static_cast<int64_t>(points[0].size())};
+  if (!on_gpu) return plan;
+  const size_t nd = meta.shape.size();
+  std::vector<std::string> keys;
+  for (const array::PointGroup& g : groups) keys.push_back(arr.chunk_key(g.coords));
+  Builder builder(arr, options, plan);
+  std::vector<std::vector<int64_t>> local(nd);
+  const auto columns = [&](const std::vector<int64_t>& flat, const std::vector<size_t>& which, const Shape* modulo) {
+    for (size_t d = 0; d < nd; ++d) {
+      local[d].clear();
+      for (size_t k : which) local[d].push_back(modulo ? flat[k * nd + d] % (*modulo)[d] : flat[k * nd + d]);
+    }
+  };
+
+  const codec::ShardingCodec* sharding = plan.chain.sharding;
+  if (!sharding) {
+    std::vector<std::optional<ByteBuffer>> fetched = arr.store()->get_many(keys);
+    for (size_t i = 0; i < groups.size(); ++i) {
+      std::vector<size_t> all(groups[i].out.size());
+      for (size_t k = 0; k < all.size(); ++k) all[k] = k;
+      columns(groups[i].local, all, nullptr);
+      int64_t chunk = -1;
+      if (fetched[i]) {
+        auto source = std::make_shared<const ByteBuffer>(std::move(*fetched[i]));
+        plan.sources.push_back(source);
+        chunk = builder.unit(keys[i], keys[i], source->view());
+      }
+      builder.add_points_task(chunk, local, groups[i].out);
+    }
+    builder.finish();
+    return plan;
+  }
+
+  // Sharded: the points of each shard by inner chunk; each shard's index
+  // and the inner chunks with points are read by range.
+  struct Inner {
+    Shape coords;
+    std::vector<size_t> points;  // indices into the group's points
+  };
+  std::vector<std::vector<Inner>> inner(groups.size());
+  for (size_t i = 0; i < groups.size(); ++i) {
+    std::map<Shape, size_t> of_coords;
+    for (size_t k = 0; k < groups[i].out.size(); ++k) {
+      Shape c(nd);
+      for (size_t d = 0; d < nd; ++d) c[d] = groups[i].local[k * nd + d] / plan.chunk_shape[d];
+      const auto [it, added] = of_coords.try_emplace(c, inner[i].size());
+      if (added) inner[i].push_back({c, {}});
+      inner[i][it->second].points.push_back(k);
+    }
+  }
+  std::vector<Shard> shards(groups.size());
+  if (auto f = parallel_for_first_error(ThreadPool::global(), groups.size(), [&](size_t i) {
+        std::vector<Shape> wanted;
+        for (const Inner& in : inner[i]) wanted.push_back(in.coords);
+        fetch_inner_chunks(arr, *sharding, keys[i], false, wanted, options, shards[i]);
+      })) {
+    throw Error(f->code, "chunk '" + keys[f->index] + "': " + f->message);
+  }
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    Shard& shard = shards[i];
+    if (!shard.missing) plan.sources.insert(plan.sources.end(), shard.holders.begin(), shard.holders.end());
+    for (size_t j = 0; j < inner[i].size(); ++j) {
+      const Inner& in = inner[i][j];
+      columns(groups[i].local, in.points, &plan.chunk_shape);
+      out.clear();
+      for (size_t k : in.points) out.push_back(groups[i].out[k]);
+      const bool stored = !shard.missing && shard.inner[j];
+      const int64_t chunk = stored ? builder.unit(inner_key(keys[i], in.coords), keys[i], *shard.inner[j]) : -1;
+      builder.add_points_task(chunk, local, out);
+    }
+  }
+  builder.finish();
+  return plan;
+}
+
 ScatterTables scatter_tables(const ReadPlan& plan, uint64_t staging_base, uint64_t decoded_base) {
   ScatterTables t;
   const int nd = plan.ndim;
@@ -406,8 +534,10 @@ ScatterTables scatter_tables(const ReadPlan& plan, uint64_t staging_base, uint64
   p.swap_unit = plan.chain.swap_unit;
   int64_t s = 1;
   for (int d = nd; d-- > 0;) {
-    p.out_strides[d] = s;
-    s *= plan.sel_shape[d];
+    if (!plan.points) {  // points tasks name output positions directly
+      p.out_strides[d] = s;
+      s *= plan.sel_shape[d];
+    }
     p.stored_strides[d] = plan.stored_strides[d];
     p.c_strides[d] = plan.c_strides[d];
   }
@@ -419,6 +549,7 @@ ScatterTables scatter_tables(const ReadPlan& plan, uint64_t staging_base, uint64
     scatter::Task& k = t.tasks[i];
     k.elements = st.elements;
     k.out_offset = st.out_offset;
+    k.points = st.points ? 1 : 0;
     k.first_dim = i * nd;
     if (st.chunk >= 0) {
       const DeviceChunk& c = plan.chunks[st.chunk];

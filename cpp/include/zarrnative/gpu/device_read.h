@@ -78,6 +78,14 @@ NDArray read_many_to_device(const array::Array& arr, const std::vector<array::Or
                             const array::ArrayOptions& options, const DeviceReadOptions& device_options,
                             std::string* report = nullptr);
 
+// Reads a coordinate selection (`points`: ndim index vectors of length n, as
+// Array::read_points takes them) into a new device array of shape (n); the
+// chunks holding points are decoded in one nvCOMP batch and a kernel
+// gathers the points.
+NDArray read_points_to_device(const array::Array& arr, const std::vector<std::vector<int64_t>>& points,
+                              const array::ArrayOptions& options, const DeviceReadOptions& device_options,
+                              std::string* report = nullptr);
+
 // True when this build has the GPU decode path (CUDA and nvCOMP's headers).
 bool device_read_compiled();
 

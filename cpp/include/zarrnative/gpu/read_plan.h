@@ -66,6 +66,7 @@ struct ScatterTask {
   int64_t chunk = -1;  // index into ReadPlan::chunks; -1: fill value
   int64_t elements = 0;
   int64_t out_offset = 0;  // elements: where its selection starts in the output
+  bool points = false;     // a points task (scatter_math.h): the index tables pair up
   // Per dimension: `count[d]` entries at `index_offset[d]` in local_index /
   // out_index (the chunk-local and output coordinates of the selected rows).
   uint32_t count[kMaxDims] = {};
@@ -79,7 +80,8 @@ struct ReadPlan {
   size_t itemsize = 0;
   Shape out_shape;                 // the output's shape (C-contiguous): the selection's,
                                    // or (selections, *selection) for a batch
-  Shape sel_shape;                 // one selection's shape
+  Shape sel_shape;                 // one selection's shape (points: the number of points)
+  bool points = false;             // a coordinate selection: every task is a points task
   Shape chunk_shape;               // of the decode units
   // Element strides of a decode unit: in its stored layout (transpose
   // applied) and in C order, both per array dimension.
@@ -116,6 +118,12 @@ ReadPlan plan_gpu_read(const array::Array& arr, const array::OrthogonalSelection
 // selections need is fetched, sent and decoded once.
 ReadPlan plan_gpu_read_many(const array::Array& arr, const std::vector<array::OrthogonalSelection>& sels,
                             const array::ArrayOptions& options = {});
+
+// The same for a coordinate selection: `points` holds ndim vectors of equal
+// length n (Array::read_points' argument); the output has shape (n).
+// Each chunk (or inner chunk) holding points is fetched and decoded once.
+ReadPlan plan_gpu_read_points(const array::Array& arr, const std::vector<std::vector<int64_t>>& points,
+                              const array::ArrayOptions& options = {});
 
 // The tables the scatter kernel reads (scatter_math.h), for chunks whose
 // decoded bytes lie at `staging_base` + staging_offset (uncompressed or

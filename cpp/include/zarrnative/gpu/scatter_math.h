@@ -41,13 +41,17 @@ struct Params {
 // `first_dim`; each names `count` (local, out) coordinate pairs at
 // `index_offset` in the index tables. `out_offset` (elements) is where its
 // selection starts in the output: a batch of selections is one output.
+// A points task (coordinate selections) pairs its tables instead of
+// crossing them: element e is the point at local coordinates
+// (local_index[dim d's offset + e] for each d), written to output position
+// out_offset + out_index[dim 0's offset + e].
 struct Task {
   uint64_t src = 0;
   int64_t elements = 0;
   uint64_t first_dim = 0;
   int64_t out_offset = 0;
   int32_t stored_layout = 1;
-  int32_t reserved = 0;
+  int32_t points = 0;
 };
 struct TaskDim {
   uint64_t index_offset = 0;
@@ -61,13 +65,19 @@ ZN_SCATTER_HD inline void copy_element(const Task& task, const TaskDim* dims, co
                                        const int64_t* out_index, const Params& p, int64_t e, uint8_t* out) {
   const TaskDim* td = dims + task.first_dim;
   const int64_t* strides = task.stored_layout ? p.stored_strides : p.c_strides;
-  int64_t rest = e, s = 0, o = task.out_offset;
-  for (int d = p.ndim - 1; d >= 0; --d) {
-    const int64_t count = static_cast<int64_t>(td[d].count);
-    const int64_t k = rest % count;
-    rest /= count;
-    s += local_index[td[d].index_offset + k] * strides[d];
-    o += out_index[td[d].index_offset + k] * p.out_strides[d];
+  int64_t s = 0, o = task.out_offset;
+  if (task.points) {
+    for (int d = 0; d < p.ndim; ++d) s += local_index[td[d].index_offset + e] * strides[d];
+    o += out_index[td[0].index_offset + e];
+  } else {
+    int64_t rest = e;
+    for (int d = p.ndim - 1; d >= 0; --d) {
+      const int64_t count = static_cast<int64_t>(td[d].count);
+      const int64_t k = rest % count;
+      rest /= count;
+      s += local_index[td[d].index_offset + k] * strides[d];
+      o += out_index[td[d].index_offset + k] * p.out_strides[d];
+    }
   }
   uint8_t item[kItem];
   if (task.src == 0) {

@@ -75,6 +75,25 @@ nb::tuple device_read(const Shape& result_shape, int device, uintptr_t stream, b
   return nb::make_tuple(shaped, report, timings);
 }
 
+// Defines `name`(array, <what>, result_shape, device=0, stream=1,
+// validate_checksums=True, reuse_buffers=True, timings=False): `parse`
+// turns <what> into the core's argument, `read` reads it to the device.
+template <class Parse, class Read>
+void def_device_read(nb::module_& m, const char* name, const char* what, Parse parse, Read read, const char* doc) {
+  m.def(
+      name,
+      [parse, read](const array::Array& a, nb::handle arg, const Shape& result_shape, int device, uintptr_t stream,
+                    bool validate_checksums, bool reuse_buffers, bool timings) {
+        const auto parsed = parse(arg);
+        return device_read(result_shape, device, stream, validate_checksums, reuse_buffers, timings,
+                           [&](const array::ArrayOptions& o, const gpu::DeviceReadOptions& d, std::string* report) {
+                             return read(a, parsed, o, d, report);
+                           });
+      },
+      nb::arg("array"), nb::arg(what), nb::arg("result_shape"), nb::arg("device") = 0, nb::arg("stream") = 1,
+      nb::arg("validate_checksums") = true, nb::arg("reuse_buffers") = true, nb::arg("timings") = false, doc);
+}
+
 }  // namespace
 
 void init_gpu(nb::module_& m) {
@@ -97,47 +116,33 @@ void init_gpu(nb::module_& m) {
     return nb::make_tuple(p.on_gpu, p.on_gpu ? nb::none() : nb::object(nb::str(p.cpu_reason.c_str())));
   }, "array"_a, "(True, None) when the array's codecs decode on the GPU, else (False, why not).");
 
-  m.def("gpu_read",
-        [](const array::Array& a, nb::handle selection, const Shape& result_shape, int device, uintptr_t stream,
-           bool validate_checksums, bool reuse_buffers, bool timings) {
-          const array::OrthogonalSelection sel = to_selection(selection);
-          return device_read(result_shape, device, stream, validate_checksums, reuse_buffers, timings,
-                             [&](const array::ArrayOptions& o, const gpu::DeviceReadOptions& d, std::string* report) {
-                               return gpu::read_to_device(a, sel, o, d, report);
-                             });
-        },
-        "array"_a, "selection"_a, "result_shape"_a, "device"_a = 0, "stream"_a = 1, "validate_checksums"_a = true,
-        "reuse_buffers"_a = true, "timings"_a = false,
-        "Reads an orthogonal selection into CUDA memory; returns (NDArray, report of where chunks were decoded, timings dict or None).");
-
-  m.def("gpu_read_many",
-        [](const array::Array& a, nb::handle selections, const Shape& result_shape, int device, uintptr_t stream,
-           bool validate_checksums, bool reuse_buffers, bool timings) {
-          std::vector<array::OrthogonalSelection> sels;
-          for (nb::handle s : selections) sels.push_back(to_selection(s));
-          return device_read(result_shape, device, stream, validate_checksums, reuse_buffers, timings,
-                             [&](const array::ArrayOptions& o, const gpu::DeviceReadOptions& d, std::string* report) {
-                               return gpu::read_many_to_device(a, sels, o, d, report);
-                             });
-        },
-        "array"_a, "selections"_a, "result_shape"_a, "device"_a = 0, "stream"_a = 1, "validate_checksums"_a = true,
-        "reuse_buffers"_a = true, "timings"_a = false,
-        "Reads a batch of orthogonal selections of one shape into one CUDA array of shape (n, *result shape), "
-        "every chunk in one GPU batch; returns (NDArray, report, timings dict or None).");
-
-  m.def("gpu_read_points",
-        [](const array::Array& a, nb::handle points, const Shape& result_shape, int device, uintptr_t stream,
-           bool validate_checksums, bool reuse_buffers, bool timings) {
-          const std::vector<std::vector<int64_t>> pts = to_points(points);
-          return device_read(result_shape, device, stream, validate_checksums, reuse_buffers, timings,
-                             [&](const array::ArrayOptions& o, const gpu::DeviceReadOptions& d, std::string* report) {
-                               return gpu::read_points_to_device(a, pts, o, d, report);
-                             });
-        },
-        "array"_a, "points"_a, "result_shape"_a, "device"_a = 0, "stream"_a = 1, "validate_checksums"_a = true,
-        "reuse_buffers"_a = true, "timings"_a = false,
-        "Reads a coordinate selection (ndim int64 index arrays) into CUDA memory, the chunks holding points in one "
-        "GPU batch; returns (NDArray, report, timings dict or None).");
+  def_device_read(
+      m, "gpu_read", "selection", [](nb::handle h) { return to_selection(h); },
+      [](const array::Array& a, const array::OrthogonalSelection& sel, const array::ArrayOptions& o,
+         const gpu::DeviceReadOptions& d, std::string* report) { return gpu::read_to_device(a, sel, o, d, report); },
+      "Reads an orthogonal selection into CUDA memory; returns (NDArray, report of where chunks were decoded, "
+      "timings dict or None).");
+  def_device_read(
+      m, "gpu_read_many", "selections",
+      [](nb::handle h) {
+        std::vector<array::OrthogonalSelection> sels;
+        for (nb::handle s : h) sels.push_back(to_selection(s));
+        return sels;
+      },
+      [](const array::Array& a, const std::vector<array::OrthogonalSelection>& sels, const array::ArrayOptions& o,
+         const gpu::DeviceReadOptions& d, std::string* report) {
+        return gpu::read_many_to_device(a, sels, o, d, report);
+      },
+      "Reads a batch of orthogonal selections of one shape into one CUDA array of shape (n, *result shape), "
+      "every chunk in one GPU batch; returns (NDArray, report, timings dict or None).");
+  def_device_read(
+      m, "gpu_read_points", "points", [](nb::handle h) { return to_points(h); },
+      [](const array::Array& a, const std::vector<std::vector<int64_t>>& pts, const array::ArrayOptions& o,
+         const gpu::DeviceReadOptions& d, std::string* report) {
+        return gpu::read_points_to_device(a, pts, o, d, report);
+      },
+      "Reads a coordinate selection (ndim int64 index arrays) into CUDA memory, the chunks holding points in one "
+      "GPU batch; returns (NDArray, report, timings dict or None).");
 
   m.def("gpu_prepare_chunk",
         [](const std::string& codec, nb::bytes data, uint64_t decoded_size) {

@@ -331,6 +331,35 @@ TEST(GpuReadPlan, LyingShardIndexRaisesCorruptChunk) {
 
 namespace {
 
+// The layouts of a 17x20 array that the batch and point tests read: plain
+// zstd chunks, transposed big-endian ones, and shards of those with the
+// index at either end; each with one chunk (or shard) missing.
+struct LayoutCase {
+  std::string name;
+  json codecs;
+  Shape chunks;
+  std::vector<std::string> missing;
+};
+
+std::vector<LayoutCase> layout_cases() {
+  const json zstd = {{"name", "zstd"}, {"configuration", {{"level", 1}, {"checksum", false}}}};
+  const json plain = json::array({bytes_codec(), zstd});
+  const json transposed = json::array({{{"name", "transpose"}, {"configuration", {{"order", {1, 0}}}}},
+                                       bytes_codec("big"), zstd});
+  const auto sharded = [](const json& inner, const char* location) {
+    return json::array({{{"name", "sharding_indexed"},
+                         {"configuration",
+                          {{"chunk_shape", {4, 5}},
+                           {"codecs", inner},
+                           {"index_codecs", json::array({bytes_codec(), {{"name", "crc32c"}}})},
+                           {"index_location", location}}}}});
+  };
+  return {{"unsharded", plain, {4, 5}, {"c/1/1"}},
+          {"transposed", transposed, {4, 5}, {"c/0/0"}},
+          {"sharded, index at the start", sharded(plain, "start"), {8, 10}, {"c/1/0"}},
+          {"sharded transposed, index at the end", sharded(transposed, "end"), {8, 10}, {"c/0/1"}}};
+}
+
 // A batch read: one output (selections, *shape), each chunk that several
 // selections need planned (fetched, sent, decoded) once.
 Bytes cpu_read_many(const Array& a, const std::vector<OrthogonalSelection>& sels) {
@@ -347,29 +376,12 @@ OrthogonalSelection crop(int64_t r, int64_t c, int64_t h, int64_t w) {
 }
 
 TEST(GpuReadPlan, BatchesDecodeSharedChunksOnce) {
-  const json zstd = {{"name", "zstd"}, {"configuration", {{"level", 1}, {"checksum", false}}}};
-  const json sharded = json::array({{{"name", "sharding_indexed"},
-                                     {"configuration",
-                                      {{"chunk_shape", {4, 5}},
-                                       {"codecs", json::array({bytes_codec("big"), zstd})},
-                                       {"index_codecs", json::array({bytes_codec(), {{"name", "crc32c"}}})},
-                                       {"index_location", "start"}}}}});
-  struct Case {
-    std::string name;
-    json codecs;
-    Shape chunks;
-    std::vector<std::string> missing;
-  };
-  const std::vector<Case> cases = {
-      {"unsharded", json::array({bytes_codec(), zstd}), {4, 5}, {"c/1/1"}},
-      {"sharded", sharded, {8, 10}, {"c/1/0"}},
-  };
   // Three crops of one shape, two of them overlapping (chunks shared), one
   // over a missing chunk or shard, and one with a step.
   const std::vector<OrthogonalSelection> sels = {
       crop(0, 0, 6, 7), crop(2, 3, 6, 7), crop(10, 12, 6, 7),
       {DimSelection::slice(1, 13, 2), DimSelection::list({19, 0, 4, 4, 8, 11, 2})}};
-  for (const Case& c : cases) {
+  for (const LayoutCase& c : layout_cases()) {
     auto a = create(v3_doc({17, 20}, c.chunks, "int16", c.codecs, -5));
     fill_ramp(*a, c.missing);
     const gpu::ReadPlan plan = gpu::plan_gpu_read_many(*a, sels);
@@ -419,30 +431,10 @@ Bytes cpu_read_points(const Array& a, const std::vector<std::vector<int64_t>>& p
 }
 
 TEST(GpuReadPlan, CoordinateSelectionsGatherPoints) {
-  const json zstd = {{"name", "zstd"}, {"configuration", {{"level", 1}, {"checksum", false}}}};
-  const json transposed = json::array({{{"name", "transpose"}, {"configuration", {{"order", {1, 0}}}}},
-                                       bytes_codec("big"), zstd});
-  const json sharded = json::array({{{"name", "sharding_indexed"},
-                                     {"configuration",
-                                      {{"chunk_shape", {4, 5}},
-                                       {"codecs", transposed},
-                                       {"index_codecs", json::array({bytes_codec(), {{"name", "crc32c"}}})},
-                                       {"index_location", "end"}}}}});
-  struct Case {
-    std::string name;
-    json codecs;
-    Shape chunks;
-    std::vector<std::string> missing;
-  };
-  const std::vector<Case> cases = {
-      {"unsharded", json::array({bytes_codec(), zstd}), {4, 5}, {"c/1/1"}},
-      {"transposed", transposed, {4, 5}, {"c/0/0"}},
-      {"sharded", sharded, {8, 10}, {"c/1/0"}},
-  };
   // Points in several chunks, in no order, repeated, and in the missing ones.
   const std::vector<std::vector<int64_t>> points = {{0, 16, 5, 5, 9, 3, 12, 0, 7, 16, 4},
                                                     {0, 19, 6, 6, 2, 17, 8, 1, 9, 0, 5}};
-  for (const Case& c : cases) {
+  for (const LayoutCase& c : layout_cases()) {
     auto a = create(v3_doc({17, 20}, c.chunks, "uint32", c.codecs, 77));
     fill_ramp(*a, c.missing);
     const gpu::ReadPlan plan = gpu::plan_gpu_read_points(*a, points);

@@ -1,10 +1,14 @@
 #include "zarrnative/common/big_alloc.h"
 
+#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <mutex>
 #include <new>
 
 namespace zarrnative {
@@ -39,6 +43,118 @@ ThreadCache* cache() {
   if (cache_gone) return nullptr;
   thread_local ThreadCache c;
   return &c;
+}
+
+// Process-wide: recently freed large blocks (results, whole shards), reused
+// by the next allocation of about the same size, so that reading array after
+// array of one size does not have the kernel zero fresh pages for each (on
+// a 512^3 uint16 read, zeroing the result's pages was a tenth of the time).
+// Freed blocks are marked MADV_FREE: under memory pressure the kernel takes
+// their pages back without writing them anywhere, and a later first touch
+// gets zeroed pages again. Blocks unused for kSharedMaxAge are unmapped at
+// the next call; at most kSharedSlots blocks and shared_limit() bytes wait.
+constexpr size_t kSharedMin = size_t{4} << 20;
+constexpr int kSharedSlots = 4;
+constexpr auto kSharedMaxAge = std::chrono::seconds(5);
+
+struct SharedBlock {
+  void* p = nullptr;
+  size_t cap = 0;
+  std::chrono::steady_clock::time_point freed;
+};
+
+struct SharedCache {
+  std::mutex mutex;
+  SharedBlock slots[kSharedSlots];
+  size_t limit = 0;
+};
+
+size_t shared_limit() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  const size_t ram = pages > 0 && page > 0 ? static_cast<size_t>(pages) * static_cast<size_t>(page) : 0;
+  return std::min(ram / 8, size_t{2} << 30);
+}
+
+SharedCache& shared() {
+  static SharedCache* c = [] {
+    auto* sc = new SharedCache;  // never destroyed: blocks may be freed during exit
+    sc->limit = shared_limit();
+    // A child forked while another thread held the lock starts unlocked.
+    pthread_atfork([] { shared().mutex.lock(); }, [] { shared().mutex.unlock(); },
+                   [] { new (&shared().mutex) std::mutex(); });
+    return sc;
+  }();
+  return *c;
+}
+
+// Unmaps the blocks that waited too long (caller holds the lock).
+void drop_old(SharedCache& c, std::chrono::steady_clock::time_point now) {
+  for (SharedBlock& b : c.slots) {
+    if (b.p && now - b.freed > kSharedMaxAge) {
+      munmap(b.p, b.cap);
+      b = SharedBlock{};
+    }
+  }
+}
+
+// A cached block of at least `size` bytes and at most a quarter more, or null.
+void* take_shared(size_t size, size_t& capacity) {
+  SharedCache& c = shared();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  drop_old(c, std::chrono::steady_clock::now());
+  SharedBlock* best = nullptr;
+  for (SharedBlock& b : c.slots) {
+    if (b.p && b.cap >= size && b.cap - size <= size / 4 && (!best || b.cap < best->cap)) best = &b;
+  }
+  if (!best) return nullptr;
+  void* p = best->p;
+  capacity = best->cap;
+  *best = SharedBlock{};
+  return p;
+}
+
+// Keeps a freed block for reuse; false when it does not fit (unmap it).
+bool keep_shared(void* p, size_t capacity) {
+  SharedCache& c = shared();
+  if (capacity > c.limit) return false;
+#ifdef MADV_FREE
+  if (madvise(p, capacity, MADV_FREE) != 0) return false;
+#else
+  return false;
+#endif
+  const auto now = std::chrono::steady_clock::now();
+  SharedBlock evicted[kSharedSlots];  // no allocation here: big_free cannot throw
+  int nevicted = 0;
+  {
+    std::lock_guard<std::mutex> lock(c.mutex);
+    drop_old(c, now);
+    // The oldest slot goes, then the oldest others until the total fits.
+    SharedBlock* slot = &c.slots[0];
+    for (SharedBlock& b : c.slots) {
+      if (!b.p) {
+        slot = &b;
+        break;
+      }
+      if (b.freed < slot->freed) slot = &b;
+    }
+    if (slot->p) evicted[nevicted++] = *slot;
+    *slot = SharedBlock{p, capacity, now};
+    for (;;) {
+      size_t total = 0;
+      SharedBlock* oldest = nullptr;
+      for (SharedBlock& b : c.slots) {
+        if (!b.p) continue;
+        total += b.cap;
+        if (&b != slot && (!oldest || b.freed < oldest->freed)) oldest = &b;
+      }
+      if (total <= c.limit || !oldest) break;
+      evicted[nevicted++] = *oldest;
+      *oldest = SharedBlock{};
+    }
+  }
+  for (int i = 0; i < nevicted; ++i) munmap(evicted[i].p, evicted[i].cap);  // outside the lock
+  return true;
 }
 
 // Maps `size` bytes (a multiple of the page size) aligned to `align`.
@@ -78,6 +194,9 @@ void* big_alloc(size_t n, size_t align, size_t& capacity) {
   // Blocks of 4 MiB and more (whole shards, results) take transparent huge
   // pages: first touching them then faults once per 2 MiB, not per 4 KiB.
   if (size >= 2 * kHugePage && align < kHugePage) align = kHugePage;
+  if (align == kHugePage && size >= kSharedMin) {
+    if (void* p = take_shared(size, capacity)) return p;
+  }
   ThreadCache* c = align <= kPage && size <= kCacheMax ? cache() : nullptr;
   if (c) {
     // The smallest cached block that fits, unless it is more than twice the size.
@@ -108,7 +227,9 @@ void big_free(void* p, size_t capacity) noexcept {
     std::free(p);
     return;
   }
-  ThreadCache* c = capacity <= kCacheMax && reinterpret_cast<uintptr_t>(p) % kHugePage != 0 ? cache() : nullptr;
+  const bool huge = reinterpret_cast<uintptr_t>(p) % kHugePage == 0;
+  if (huge && capacity >= kSharedMin && keep_shared(p, capacity)) return;
+  ThreadCache* c = capacity <= kCacheMax && !huge ? cache() : nullptr;
   if (c) {
     // Keep it: replace an empty slot, else the smaller cached block.
     Block* slot = &c->slots[0];

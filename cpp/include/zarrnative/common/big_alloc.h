@@ -9,6 +9,14 @@
 // 8 MiB (8 MiB in all) for reuse, so decoding chunk after chunk does not fault in fresh
 // pages for every chunk. Smaller blocks come from malloc.
 //
+// Blocks of 4 MiB and more (results, whole shards) are 2 MiB aligned with
+// transparent huge pages. When freed, up to four of them (at most an eighth
+// of the machine's memory, 2 GiB at most) wait process-wide for the next
+// allocation of about their size, marked MADV_FREE so that the kernel can
+// take their pages back under memory pressure; reading array after array of
+// one size then skips the kernel's zeroing of fresh pages. A block waits at
+// most 5 s (checked at the next large allocation or free).
+//
 //   size_t cap = 0;
 //   void* p = big_alloc(n, 64, cap);   // cap >= n: what to pass back
 //   ...

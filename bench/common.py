@@ -87,7 +87,7 @@ class Mode:
 MODES = {
     "full": Mode("full", 512, 64, 256, 4096, 32, 131072, 256, 64, 64, 256,
                  dict(chunk=100, slice=3, crop=20, batch=20, point=500), repeats=2, rounds=2, timeout=900,
-                 write_repeats=1, write_warmup=False),
+                 write_repeats=2, write_warmup=True),
     "quick": Mode("quick", 256, 64, 128, 1024, 32, 16384, 256, 64, 64, 256,
                   dict(chunk=30, slice=3, crop=10, batch=10, point=100), repeats=2, rounds=2, timeout=300,
                   write_repeats=1, write_warmup=True),

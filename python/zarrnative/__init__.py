@@ -5,7 +5,7 @@ in C++ threads, and results travel to numpy, CuPy, PyTorch and JAX without
 copies through :mod:`zarrnative.ndarray`.
 """
 
-from zarrnative import api, codecs, errors, ndarray, storage
+from zarrnative import api, codecs, errors, ml, ndarray, storage
 from zarrnative._api import (
     consolidate_metadata,
     copy,
@@ -72,6 +72,7 @@ __all__ = [
     "Group",
     "group",
     "load",
+    "ml",
     "ndarray",
     "ones",
     "ones_like",

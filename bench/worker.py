@@ -141,6 +141,10 @@ def op_point(ctx, rep):
     return ctx.timed_items(sels)
 
 
+# Written arrays are kept (see op_write) while this much disk stays free.
+KEEP_WRITES_FREE_BYTES = 16 << 30
+
+
 def op_write(ctx, rep):
     """The whole array into a fresh array with the same metadata (zarr.json
     copied from the read dataset), so every implementation writes the same
@@ -162,14 +166,16 @@ def op_write(ctx, rep):
             del back
         del arr
     finally:
-        # Arrays of many small files stay until the run ends (the temp dir
-        # goes then): on ext4 without a journal, inodes freed in the last
-        # minute are skipped one by one when new files are made, so deleting
-        # 16384 chunk files here would slow whichever implementation writes
-        # next. Arrays of few, large files go at once.
-        nfiles = int(np.prod([-(-s // c) for s, c in zip(ds.shape, ds.shards or ds.chunks)]))
-        if nfiles <= 1024:
+        # The array stays until the run ends (the temp dir goes then) while
+        # the disk has room: on ext4 without a journal, inodes freed in the
+        # last one to six minutes are skipped one by one whenever a file is
+        # made, so deleting here would slow whichever implementation writes
+        # next. Its pages go to disk now, untimed, so that no later
+        # measurement shares the machine with their writeback.
+        if shutil.disk_usage(ctx.workdir).free < KEEP_WRITES_FREE_BYTES:
             shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.sync()
     return t, ds.nbytes, [t]
 
 

@@ -231,7 +231,10 @@ def test_properties_match_zarr_python(tmp_path, case):
     assert codec_json(ours.filters) == codec_json(theirs.filters)
     assert codec_json(ours.compressors) == codec_json(theirs.compressors)
     assert codec_json([ours.serializer]) == codec_json([theirs.serializer])
-    assert ours.nbytes_stored() == theirs.nbytes_stored()
+    if "gzip" in case:  # our gzip stream is libdeflate's: other bytes, about as many
+        assert abs(ours.nbytes_stored() - theirs.nbytes_stored()) <= theirs.nbytes_stored() // 10
+    else:
+        assert ours.nbytes_stored() == theirs.nbytes_stored()
     assert ours.nchunks_initialized == theirs.nchunks_initialized
     assert ours._nshards_initialized == theirs._nshards_initialized
 

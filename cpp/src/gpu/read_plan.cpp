@@ -1,8 +1,8 @@
 #include "zarrnative/gpu/read_plan.h"
 
 #include <algorithm>
-#include <map>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <span>
 #include <sstream>

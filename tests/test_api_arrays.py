@@ -552,6 +552,26 @@ def test_config_and_order():
         zarrnative.create_array(None, shape=(2,), dtype="i4", config={"order": "Z"})
 
 
+def test_write_empty_chunks_stores_all_fill_shards(tmp_path):
+    """A shard whose inner chunks all equal the fill value is stored with
+    write_empty_chunks (its index, every inner chunk missing), and not
+    without; either way it reads back as the fill value, here and in
+    zarr-python."""
+    zarr = pytest.importorskip("zarr")
+    for empty in (True, False):
+        path = tmp_path / str(empty)
+        a = zarrnative.create_array(path, shape=(8, 8), chunks=(2, 2), shards=(4, 4), dtype="i4", fill_value=5,
+                                    config={"write_empty_chunks": empty})
+        a[...] = 5
+        a[4:, 4:] = 1
+        assert (path / "c" / "0" / "0").exists() == empty
+        assert a._nshards_initialized == (4 if empty else 1)
+        want = np.full((8, 8), 5, "i4")
+        want[4:, 4:] = 1
+        np.testing.assert_array_equal(a[...], want)
+        np.testing.assert_array_equal(zarr.open_array(path, mode="r")[...], want)
+
+
 def test_dimension_names_and_key_encoding(tmp_path):
     a = zarrnative.create_array(tmp_path, shape=(4, 4), dtype="i4", chunks=(2, 2), dimension_names=("y", None),
                                 chunk_key_encoding={"name": "default", "separator": "."})

@@ -148,7 +148,7 @@ void Array::store_chunk(const Shape& coords, const NDArray& chunk, const ArrayOp
       store_->erase(key);
       return;
     }
-    sharding_->encode_shard(chunk, encoded, options.codec);  // an index of missing chunks
+    sharding_->encode_empty_shard(encoded, options.codec);
   } else {
     pipeline_->encode(chunk, encoded, options.codec);
   }

@@ -142,6 +142,9 @@ class ShardingCodec final : public ArrayToBytesCodec {
   // then stores nothing: a caller may erase the key instead of writing).
   // Inner chunks that equal the fill value everywhere are left missing.
   bool encode_shard(const NDArray& chunk, ByteBuffer& out, const CodecOptions& options) const;
+  // The bytes of a shard whose inner chunks are all missing: its index alone
+  // (what write_empty_chunks stores for a shard that is all fill value).
+  void encode_empty_shard(ByteBuffer& out, const CodecOptions& options) const;
   // Encodes the shard and hands its bytes to `sink` in file order, in one or
   // more calls (the pieces stay valid during the call only), so that a store
   // writer can take them without the whole shard in memory: with the index

@@ -219,10 +219,12 @@ bool ShardingCodec::encode_shard(const NDArray& chunk, ByteBuffer& out, const Co
   bool any = encode_shard_to(chunk, [&](std::span<const ByteView> pieces) {
     for (const ByteView& p : pieces) out.append(p);
   }, options);
-  if (!any) {  // only an index of missing chunks
-    encode_index(ShardIndex::empty(chunks_per_shard_), out, options);
-  }
+  if (!any) encode_empty_shard(out, options);
   return any;
+}
+
+void ShardingCodec::encode_empty_shard(ByteBuffer& out, const CodecOptions& options) const {
+  encode_index(ShardIndex::empty(chunks_per_shard_), out, options);
 }
 
 bool ShardingCodec::encode_shard_to(const NDArray& chunk, const ShardSink& sink, const CodecOptions& options) const {

@@ -13,15 +13,19 @@ bool device_read_compiled() { return execute_compiled(); }
 
 namespace {
 
-// Both entry points: `plan` from plan_gpu_read(_many); `read_on_cpu` fills a
-// host array of the plan's output shape when the chain has no GPU decoder.
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Every entry point: `make_plan` builds the host half (plan_gpu_read,
+// _many or _points); `read_on_cpu` fills a host array of the plan's output
+// shape when the chain has no GPU decoder.
 template <class MakePlan, class ReadOnCpu>
 NDArray execute(const array::Array& arr, MakePlan make_plan, const DeviceReadOptions& device_options,
                 std::string* report, ReadOnCpu read_on_cpu) {
+  // Before any I/O: a machine without a usable device says so, with the
+  // CUDA runtime's own words (no driver, no device...).
+  cuda::require_device(device_options.device);
   const auto t0 = std::chrono::steady_clock::now();
   const ReadPlan plan = make_plan();
   if (device_options.timings) {
@@ -49,9 +53,6 @@ NDArray execute(const array::Array& arr, MakePlan make_plan, const DeviceReadOpt
 NDArray read_to_device(const array::Array& arr, const array::OrthogonalSelection& sel,
                        const array::ArrayOptions& options, const DeviceReadOptions& device_options,
                        std::string* report) {
-  // Before any I/O: a machine without a usable device says so, with the
-  // CUDA runtime's own words (no driver, no device...).
-  cuda::require_device(device_options.device);
   return execute(arr, [&] { return plan_gpu_read(arr, sel, options); }, device_options, report,
                  [&](NDArray& host) { arr.read(sel, host, options); });
 }
@@ -59,7 +60,6 @@ NDArray read_to_device(const array::Array& arr, const array::OrthogonalSelection
 NDArray read_many_to_device(const array::Array& arr, const std::vector<array::OrthogonalSelection>& sels,
                             const array::ArrayOptions& options, const DeviceReadOptions& device_options,
                             std::string* report) {
-  cuda::require_device(device_options.device);
   return execute(arr, [&] { return plan_gpu_read_many(arr, sels, options); }, device_options, report,
                  [&](NDArray& host) { arr.read_many(sels, host, options); });
 }
@@ -67,7 +67,6 @@ NDArray read_many_to_device(const array::Array& arr, const std::vector<array::Or
 NDArray read_points_to_device(const array::Array& arr, const std::vector<std::vector<int64_t>>& points,
                               const array::ArrayOptions& options, const DeviceReadOptions& device_options,
                               std::string* report) {
-  cuda::require_device(device_options.device);
   return execute(arr, [&] { return plan_gpu_read_points(arr, points, options); }, device_options, report,
                  [&](NDArray& host) { arr.read_points(points, host, options); });
 }

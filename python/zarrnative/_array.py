@@ -285,9 +285,8 @@ class Array:
             if out is not None:
                 raise ValueError("out= and a CUDA device cannot be combined: the device read makes its own array")
             if self._batched:  # a store written in Python: read on the CPU, then upload
-                _gpu.require_cuda()
-                return _gpu.upload(self, self._read_points_host(pts), device,
-                                   what="a coordinate or mask selection of a Python store")
+                return _gpu.read_and_upload(self, lambda: self._read_points_host(pts), device,
+                                            what="a coordinate or mask selection of a Python store")
             return _gpu.read_points(self, pts, device)
         return self._read_points_host(pts, out)
 
@@ -356,9 +355,8 @@ class Array:
             if out is not None:
                 raise ValueError("out= and a CUDA device cannot be combined: the device read makes its own array")
             if self._batched:  # a store written in Python: read on the CPU, then upload
-                _gpu.require_cuda()
-                return _gpu.upload(self, self.read_batch(selections, device="cpu"), device,
-                                   what="read_batch of a Python store")
+                return _gpu.read_and_upload(self, lambda: self.read_batch(selections, device="cpu"), device,
+                                            what="read_batch of a Python store")
             return _gpu.read_batch(self, sels, device)
         if out is not None:
             target = as_array(out)

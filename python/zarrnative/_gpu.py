@@ -132,8 +132,8 @@ def read(array, sel, device: int, *, stream: Any = None, out=None, scalar: bool 
     if _batch.is_batched(array.store):
         # Stores written in Python feed the core in batches; the GPU read
         # needs a native store: read on the CPU, then upload.
-        require_cuda()
-        return upload(array, array._read_orthogonal(sel, device="cpu"), device, what="a selection of a Python store")
+        return read_and_upload(array, lambda: array._read_orthogonal(sel, device="cpu"), device,
+                               what="a selection of a Python store")
     nd, report, _ = _core.gpu_read(array._native, sel.dims, tuple(sel.result_shape), device, _stream_handle(stream),
                                 True, True)
     _log_report(array, report)
@@ -171,18 +171,19 @@ def _log_report(array, report: str) -> None:
 
 
 def require_cuda() -> None:
-    """Raises DeviceUnavailableError, with the reason, unless a GPU is usable:
-    checked before reading on the CPU for an upload, so that nothing is read
-    in vain."""
+    """Raises DeviceUnavailableError, with the reason, unless a GPU is usable."""
     reason = features_cuda_reason()
     if reason is not None:
         raise _core.DeviceUnavailableError("no CUDA device is usable: " + reason)
 
 
-def upload(array, host, device: int, *, what: str) -> Any:
-    """Copies a host result of `array` to `device` in one copy (decoded on the
-    CPU: logged), as a CuPy array or a device NDArray."""
+def read_and_upload(array, read_on_cpu: Any, device: int, *, what: str) -> Any:
+    """For device reads decoded on the CPU (stores written in Python): checks
+    for a usable GPU first, so that nothing is read in vain, then copies the
+    host result of ``read_on_cpu()`` to `device` in one copy (logged), as a
+    CuPy array or a device NDArray."""
     require_cuda()
+    host = read_on_cpu()
     log.info("array %r: %s decoded on the CPU, then uploaded", array.path, what)
     from zarrnative.ndarray import as_array
     return _to_framework(as_array(host).cuda(device))

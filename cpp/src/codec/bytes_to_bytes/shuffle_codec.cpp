@@ -12,8 +12,6 @@
 namespace zarrnative::codec {
 namespace {
 
-using Kernel = ShuffleKernel;
-
 class ShuffleCodec final : public BytesToBytesCodec {
  public:
   explicit ShuffleCodec(size_t elementsize)
@@ -66,7 +64,7 @@ class ShuffleCodec final : public BytesToBytesCodec {
     }
   }
 
-  void run(Kernel k, ByteView in, MutableByteView out) const {
+  void run(ShuffleKernel k, ByteView in, MutableByteView out) const {
     if (in.empty()) return;
     if (size_ == 1) {
       std::memcpy(out.data(), in.data(), in.size());
@@ -76,7 +74,7 @@ class ShuffleCodec final : public BytesToBytesCodec {
   }
 
   size_t size_;
-  Kernel fwd_, inv_;
+  ShuffleKernel fwd_, inv_;
 };
 
 }  // namespace

@@ -218,7 +218,7 @@ NDArray wrap_tensor(const dlpack::Tensor& t, bool readonly, std::shared_ptr<void
                                              " is not supported (CPU, CUDA and CUDA host memory are)");
   }
   check(t.ndim >= 0 && t.ndim <= kMaxDims, ErrorCode::kInvalidArgument,
-        "DLPack tensor has " + std::to_string(t.ndim) + " dimensions");
+        [&] { return "DLPack tensor has " + std::to_string(t.ndim) + " dimensions"; });
   Shape shape(t.shape, t.shape + t.ndim);
   const int64_t isz = dtype.itemsize();
   Shape strides = NDArray::c_strides(shape, isz);

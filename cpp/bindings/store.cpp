@@ -54,7 +54,7 @@ std::vector<std::optional<nb::bytes>> to_python(const std::vector<std::optional<
 
 uint64_t non_negative(nb::handle v, const char* what) {
   auto i = nb::cast<int64_t>(v);
-  check(i >= 0, ErrorCode::kInvalidArgument, std::string("get_ranges: negative ") + what);
+  check(i >= 0, ErrorCode::kInvalidArgument, [&] { return std::string("get_ranges: negative ") + what; });
   return static_cast<uint64_t>(i);
 }
 

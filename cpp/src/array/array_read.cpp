@@ -27,11 +27,13 @@ void keep_heaps(const NDArray& chunk, const NDArray& dst) {
 }
 
 void check_destination(const NDArray& out, const metadata::ArrayMetadata& m, const Shape& shape, const char* what) {
-  check(host_accessible(out.kind()), ErrorCode::kInvalidArgument, std::string(what) + ": host memory is needed");
+  check(host_accessible(out.kind()), ErrorCode::kInvalidArgument,
+        [&] { return std::string(what) + ": host memory is needed"; });
   check(out.shape() == shape, ErrorCode::kInvalidArgument,
-        std::string(what) + ": the destination's shape differs from the selection's");
-  check(out.dtype().kind() == m.dtype.kind() && out.itemsize() == m.dtype.itemsize(), ErrorCode::kTypeError,
-        std::string(what) + ": dtype " + out.dtype().typestr() + " differs from the array's " + m.dtype.typestr());
+        [&] { return std::string(what) + ": the destination's shape differs from the selection's"; });
+  check(out.dtype().kind() == m.dtype.kind() && out.itemsize() == m.dtype.itemsize(), ErrorCode::kTypeError, [&] {
+    return std::string(what) + ": dtype " + out.dtype().typestr() + " differs from the array's " + m.dtype.typestr();
+  });
 }
 
 // Runs fn(i) over the pool; rethrows the first failure naming the chunk key.
@@ -161,9 +163,10 @@ void Array::read_many(const std::vector<OrthogonalSelection>& sels, NDArray& out
                       const ArrayOptions& options) const {
   const auto pinned = store_->pin();  // the store's shared state, held for this request
   check(out.ndim() == meta_.shape.size() + 1 && out.shape()[0] == static_cast<int64_t>(sels.size()),
-        ErrorCode::kInvalidArgument,
-        "read_many: the destination must have shape (" + std::to_string(sels.size()) + ", ...) with " +
-            std::to_string(meta_.shape.size()) + " more dimensions");
+        ErrorCode::kInvalidArgument, [&] {
+          return "read_many: the destination must have shape (" + std::to_string(sels.size()) + ", ...) with " +
+                 std::to_string(meta_.shape.size()) + " more dimensions";
+        });
   const Shape item_shape(out.shape().begin() + 1, out.shape().end());
   const Shape item_strides(out.strides().begin() + 1, out.strides().end());
   check_destination(out, meta_, out.shape(), "read_many");
@@ -172,7 +175,7 @@ void Array::read_many(const std::vector<OrthogonalSelection>& sels, NDArray& out
   for (size_t i = 0; i < sels.size(); ++i) {
     plans.push_back(plan_orthogonal(sels[i], meta_.shape, meta_.chunk_shape));
     check(plans.back().out_shape == item_shape, ErrorCode::kInvalidArgument,
-          "read_many: selection " + std::to_string(i) + " has a different shape from the others");
+          [&] { return "read_many: selection " + std::to_string(i) + " has a different shape from the others"; });
   }
   std::vector<NDArray> dests;
   std::vector<std::pair<size_t, size_t>> items;  // (selection, task)

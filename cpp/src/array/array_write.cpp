@@ -182,7 +182,7 @@ void Array::write_task(const ChunkTask& task, const NDArray& value, const ArrayO
 void Array::write(const OrthogonalSelection& sel, const NDArray& value, const ArrayOptions& options) {
   const auto pinned = store_->pin();  // the store's shared state, held for this request
   check(!store_->read_only(), ErrorCode::kInvalidArgument,
-        "cannot write to array '" + path_ + "': " + store_->describe() + " is read-only");
+        [&] { return "cannot write to array '" + path_ + "': " + store_->describe() + " is read-only"; });
   ChunkPlan plan = plan_orthogonal(sel, meta_.shape, meta_.chunk_shape);
   check(host_accessible(value.kind()), ErrorCode::kInvalidArgument, "write: values must be in host memory");
   check(value.shape() == plan.out_shape, ErrorCode::kInvalidArgument,
@@ -190,8 +190,9 @@ void Array::write(const OrthogonalSelection& sel, const NDArray& value, const Ar
   NDArray v = value;
   if (value.dtype() != meta_.dtype) {  // the same type in the other byte order: convert once
     check(value.dtype().kind() == meta_.dtype.kind() && value.itemsize() == meta_.dtype.itemsize(),
-          ErrorCode::kTypeError, "write: dtype " + value.dtype().typestr() + " differs from the array's " +
-                                     meta_.dtype.typestr());
+          ErrorCode::kTypeError, [&] {
+            return "write: dtype " + value.dtype().typestr() + " differs from the array's " + meta_.dtype.typestr();
+          });
     NDArray swapped = NDArray::empty(meta_.dtype, value.shape());
     NDArray raw = value.to(BufferKind::kHost, 0, true);
     uint8_t* p = static_cast<uint8_t*>(raw.data());
@@ -252,7 +253,7 @@ void Array::write_points(const std::vector<std::vector<int64_t>>& points, const 
                          const ArrayOptions& options) {
   const auto pinned = store_->pin();  // the store's shared state, held for this request
   check(!store_->read_only(), ErrorCode::kInvalidArgument,
-        "cannot write to array '" + path_ + "': " + store_->describe() + " is read-only");
+        [&] { return "cannot write to array '" + path_ + "': " + store_->describe() + " is read-only"; });
   std::vector<PointGroup> groups = plan_points(points, meta_.shape, meta_.chunk_shape);
   const int64_t count = points.empty() ? 0 : static_cast<int64_t>(points[0].size());
   check(value.shape() == Shape{count} && value.dtype() == meta_.dtype, ErrorCode::kInvalidArgument,

@@ -13,12 +13,14 @@ namespace {
 std::vector<DimPart> split_dimension(const DimSelection& s, int64_t extent, int64_t chunk, int dim) {
   std::vector<DimPart> parts;
   if (s.kind == DimSelection::Kind::kSlice) {
-    check(s.step >= 1, ErrorCode::kInvalidArgument,
-          "dimension " + std::to_string(dim) + ": slice step must be positive, got " + std::to_string(s.step));
+    check(s.step >= 1, ErrorCode::kInvalidArgument, [&] {
+      return "dimension " + std::to_string(dim) + ": slice step must be positive, got " + std::to_string(s.step);
+    });
     if (s.count() == 0) return parts;
-    check(s.start >= 0 && s.start < extent && s.stop <= extent, ErrorCode::kOutOfRange,
-          "dimension " + std::to_string(dim) + ": slice [" + std::to_string(s.start) + ":" + std::to_string(s.stop) +
-              "] is outside [0, " + std::to_string(extent) + ")");
+    check(s.start >= 0 && s.start < extent && s.stop <= extent, ErrorCode::kOutOfRange, [&] {
+      return "dimension " + std::to_string(dim) + ": slice [" + std::to_string(s.start) + ":" + std::to_string(s.stop) +
+             "] is outside [0, " + std::to_string(extent) + ")";
+    });
     int64_t pos = s.start, out = 0;
     while (pos < s.stop) {
       int64_t ch = pos / chunk;
@@ -39,9 +41,10 @@ std::vector<DimPart> split_dimension(const DimSelection& s, int64_t extent, int6
   std::map<int64_t, size_t> by_chunk;  // chunk -> index into parts, in chunk order
   for (size_t k = 0; k < s.indices.size(); ++k) {
     int64_t i = s.indices[k];
-    check(i >= 0 && i < extent, ErrorCode::kOutOfRange,
-          "dimension " + std::to_string(dim) + ": index " + std::to_string(i) + " is outside [0, " +
-              std::to_string(extent) + ")");
+    check(i >= 0 && i < extent, ErrorCode::kOutOfRange, [&] {
+      return "dimension " + std::to_string(dim) + ": index " + std::to_string(i) + " is outside [0, " +
+             std::to_string(extent) + ")";
+    });
     int64_t ch = i / chunk;
     auto [it, fresh] = by_chunk.try_emplace(ch, parts.size());
     if (fresh) {
@@ -122,8 +125,9 @@ int64_t DimSelection::count() const {
 }
 
 ChunkPlan plan_orthogonal(const OrthogonalSelection& sel, const Shape& shape, const Shape& chunks) {
-  check(sel.size() == shape.size(), ErrorCode::kOutOfRange,
-        "selection has " + std::to_string(sel.size()) + " dimensions, the array " + std::to_string(shape.size()));
+  check(sel.size() == shape.size(), ErrorCode::kOutOfRange, [&] {
+    return "selection has " + std::to_string(sel.size()) + " dimensions, the array " + std::to_string(shape.size());
+  });
   const int n = static_cast<int>(shape.size());
   ChunkPlan plan;
   plan.parts.resize(n);
@@ -160,9 +164,10 @@ ChunkPlan plan_orthogonal(const OrthogonalSelection& sel, const Shape& shape, co
 std::vector<PointGroup> plan_points(const std::vector<std::vector<int64_t>>& points, const Shape& shape,
                                     const Shape& chunks) {
   const size_t n = shape.size();
-  check(points.size() == n, ErrorCode::kOutOfRange,
-        "coordinate selection has " + std::to_string(points.size()) + " index arrays, the array " +
-            std::to_string(n) + " dimensions");
+  check(points.size() == n, ErrorCode::kOutOfRange, [&] {
+    return "coordinate selection has " + std::to_string(points.size()) + " index arrays, the array " +
+           std::to_string(n) + " dimensions";
+  });
   size_t count = n ? points[0].size() : 0;
   for (const auto& p : points) {
     check(p.size() == count, ErrorCode::kInvalidArgument, "coordinate index arrays differ in length");
@@ -173,9 +178,10 @@ std::vector<PointGroup> plan_points(const std::vector<std::vector<int64_t>>& poi
   for (size_t i = 0; i < count; ++i) {
     for (size_t d = 0; d < n; ++d) {
       int64_t v = points[d][i];
-      check(v >= 0 && v < shape[d], ErrorCode::kOutOfRange,
-            "dimension " + std::to_string(d) + ": index " + std::to_string(v) + " is outside [0, " +
-                std::to_string(shape[d]) + ")");
+      check(v >= 0 && v < shape[d], ErrorCode::kOutOfRange, [&] {
+        return "dimension " + std::to_string(d) + ": index " + std::to_string(v) + " is outside [0, " +
+               std::to_string(shape[d]) + ")";
+      });
       coords[d] = v / chunks[d];
       local[d] = v - coords[d] * chunks[d];
     }

@@ -51,12 +51,13 @@ void check_vlen_input(const std::string& name, const ArrayToArrayCodec& codec, c
 
 void check_chunk(const NDArray& a, const ChunkSpec& spec, const char* what) {
   check(host_accessible(a.kind()), ErrorCode::kInvalidArgument,
-        std::string(what) + ": the chunk must be in host memory");
+        [&] { return std::string(what) + ": the chunk must be in host memory"; });
   check(a.shape() == spec.shape, ErrorCode::kInvalidArgument,
-        std::string(what) + ": the chunk's shape differs from the pipeline's chunk shape");
-  check(a.itemsize() == spec.dtype.itemsize() && a.dtype().kind() == spec.dtype.kind(), ErrorCode::kTypeError,
-        std::string(what) + ": the chunk's dtype " + a.dtype().typestr() + " differs from the pipeline's " +
-            spec.dtype.typestr());
+        [&] { return std::string(what) + ": the chunk's shape differs from the pipeline's chunk shape"; });
+  check(a.itemsize() == spec.dtype.itemsize() && a.dtype().kind() == spec.dtype.kind(), ErrorCode::kTypeError, [&] {
+    return std::string(what) + ": the chunk's dtype " + a.dtype().typestr() + " differs from the pipeline's " +
+           spec.dtype.typestr();
+  });
 }
 
 }  // namespace
@@ -332,8 +333,9 @@ void fill_chunk(NDArray& out, const ChunkSpec& spec) {
   uint8_t element[16] = {};
   check(isz <= 16, ErrorCode::kInternal, "fill_chunk: item size above 16 bytes");
   if (!spec.fill_value.empty()) {
-    check(static_cast<int64_t>(spec.fill_value.size()) == isz, ErrorCode::kInvalidArgument,
-          "fill value has " + std::to_string(spec.fill_value.size()) + " bytes, the dtype " + std::to_string(isz));
+    check(static_cast<int64_t>(spec.fill_value.size()) == isz, ErrorCode::kInvalidArgument, [&] {
+      return "fill value has " + std::to_string(spec.fill_value.size()) + " bytes, the dtype " + std::to_string(isz);
+    });
     std::memcpy(element, spec.fill_value.data(), static_cast<size_t>(isz));
     if (isz > 1 && out.dtype().byte_order() != spec.dtype.byte_order()) {
       // Swap each scalar (both halves of a complex number separately).
@@ -367,9 +369,10 @@ void run_batch(size_t n, ThreadPool& pool, std::span<const std::string> keys,
 void decode_batch(const CodecPipeline& pipeline, std::span<const std::optional<ByteView>> inputs,
                   std::span<NDArray> outputs, const CodecOptions& options, ThreadPool& pool,
                   std::span<const std::string> keys) {
-  check(inputs.size() == outputs.size(), ErrorCode::kInvalidArgument,
-        "decode_batch: " + std::to_string(inputs.size()) + " inputs but " + std::to_string(outputs.size()) +
-            " outputs");
+  check(inputs.size() == outputs.size(), ErrorCode::kInvalidArgument, [&] {
+    return "decode_batch: " + std::to_string(inputs.size()) + " inputs but " + std::to_string(outputs.size()) +
+           " outputs";
+  });
   run_batch(inputs.size(), pool, keys, [&](size_t i) {
     if (inputs[i]) pipeline.decode(*inputs[i], outputs[i], options);
     else fill_chunk(outputs[i], pipeline.spec());

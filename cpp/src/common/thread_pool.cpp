@@ -75,7 +75,7 @@ struct ThreadPool::State {
 
 ThreadPool::ThreadPool(int threads) : state_(std::make_unique<State>()) {
   check(threads >= 1 && threads <= 1024, ErrorCode::kInvalidArgument,
-        "thread count must be in [1, 1024], got " + std::to_string(threads));
+        [&] { return "thread count must be in [1, 1024], got " + std::to_string(threads); });
   state_->threads = threads;
   for (int i = 1; i < threads; ++i) state_->workers.emplace_back([s = state_.get()] { s->worker_loop(); });
 }

@@ -280,7 +280,7 @@ bool start_plan(const array::Array& arr, ReadPlan& plan) {
     throw Error(ErrorCode::kTypeError, "array '" + arr.path() + "': string and bytes arrays cannot be read into GPU memory");
   }
   check(plan.ndim <= kMaxDims, ErrorCode::kInvalidArgument,
-        "GPU reads support at most " + std::to_string(kMaxDims) + " dimensions");
+        [&] { return "GPU reads support at most " + std::to_string(kMaxDims) + " dimensions"; });
   plan.chain = plan_chain(arr.pipeline());
   if (!plan.chain.on_gpu) {
     plan.whole_cpu = true;

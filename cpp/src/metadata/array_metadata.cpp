@@ -213,7 +213,9 @@ ArrayMetadata ArrayMetadata::with_shape(const Shape& new_shape) const {
                                           " dimensions, the array has " + std::to_string(shape.size()));
   }
   for (int64_t e : new_shape) {
-    check(e >= 0, ErrorCode::kMetadata, context("array", path) + "resize: the new shape " + describe(json(new_shape)) + " has a negative extent");
+    check(e >= 0, ErrorCode::kMetadata, [&] {
+      return context("array", path) + "resize: the new shape " + describe(json(new_shape)) + " has a negative extent";
+    });
   }
   ArrayMetadata m = *this;
   m.shape = new_shape;
@@ -222,7 +224,7 @@ ArrayMetadata ArrayMetadata::with_shape(const Shape& new_shape) const {
 
 ArrayMetadata ArrayMetadata::with_attributes(const json& new_attributes) const {
   check(new_attributes.is_object(), ErrorCode::kMetadata,
-        context("array", path) + "attributes must be a JSON object, got " + describe(new_attributes));
+        [&] { return context("array", path) + "attributes must be a JSON object, got " + describe(new_attributes); });
   ArrayMetadata m = *this;
   m.attributes = new_attributes;
   return m;

@@ -292,8 +292,9 @@ std::vector<uint8_t> parse_fill_value(const json& value, DType dtype, std::strin
 json fill_value_to_json(ByteView element, DType dtype) {
   if (dtype.kind() == DTypeKind::kString) return std::string(element.begin(), element.end());
   if (dtype.kind() == DTypeKind::kBytes) return base64_encode(element);
-  check(element.size() == dtype.itemsize(), ErrorCode::kInvalidArgument,
-        "fill_value_to_json: " + std::to_string(element.size()) + " bytes for data type " + dtype.zarr_v3_name());
+  check(element.size() == dtype.itemsize(), ErrorCode::kInvalidArgument, [&] {
+    return "fill_value_to_json: " + std::to_string(element.size()) + " bytes for data type " + dtype.zarr_v3_name();
+  });
   const uint32_t size = dtype.itemsize();
   const ByteOrder order = dtype.byte_order();
   switch (dtype.kind()) {

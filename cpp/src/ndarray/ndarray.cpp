@@ -34,12 +34,13 @@ NDArray::NDArray(std::shared_ptr<Buffer> buffer, DType dtype, Shape shape, Shape
     : buffer_(std::move(buffer)), dtype_(dtype), shape_(std::move(shape)),
       strides_(std::move(byte_strides)), offset_(byte_offset), readonly_(readonly) {
   check(buffer_ != nullptr, ErrorCode::kInvalidArgument, "NDArray needs a buffer");
-  check(shape_.size() == strides_.size(), ErrorCode::kInvalidArgument,
-        "NDArray shape " + shape_string(shape_) + " and strides " + shape_string(strides_) +
-            " differ in length");
-  check(static_cast<int>(shape_.size()) <= kMaxDims, ErrorCode::kInvalidArgument,
-        "NDArray has " + std::to_string(shape_.size()) + " dimensions; at most " +
-            std::to_string(kMaxDims) + " are supported");
+  check(shape_.size() == strides_.size(), ErrorCode::kInvalidArgument, [&] {
+    return "NDArray shape " + shape_string(shape_) + " and strides " + shape_string(strides_) + " differ in length";
+  });
+  check(static_cast<int>(shape_.size()) <= kMaxDims, ErrorCode::kInvalidArgument, [&] {
+    return "NDArray has " + std::to_string(shape_.size()) + " dimensions; at most " + std::to_string(kMaxDims) +
+           " are supported";
+  });
   readonly_ = readonly_ || buffer_->readonly();
   // Every addressable byte must lie in the buffer: the lowest and highest
   // element addresses, relative to the start of the buffer.
@@ -47,7 +48,7 @@ NDArray::NDArray(std::shared_ptr<Buffer> buffer, DType dtype, Shape shape, Shape
   bool empty = false;
   for (size_t i = 0; i < shape_.size(); ++i) {
     check(shape_[i] >= 0, ErrorCode::kInvalidArgument,
-          "NDArray shape " + shape_string(shape_) + " has a negative extent");
+          [&] { return "NDArray shape " + shape_string(shape_) + " has a negative extent"; });
     if (shape_[i] == 0) empty = true;
     __int128 span = static_cast<__int128>(strides_[i]) * (shape_[i] > 0 ? shape_[i] - 1 : 0);
     check(span < (static_cast<__int128>(1) << 62) && span > -(static_cast<__int128>(1) << 62),
@@ -55,12 +56,11 @@ NDArray::NDArray(std::shared_ptr<Buffer> buffer, DType dtype, Shape shape, Shape
     if (span < 0) lo += static_cast<int64_t>(span); else hi += static_cast<int64_t>(span);
   }
   if (!empty) {
-    check(lo >= 0 && hi + dtype_.itemsize() <= static_cast<int64_t>(buffer_->size()),
-          ErrorCode::kOutOfRange,
-          "NDArray of shape " + shape_string(shape_) + ", strides " + shape_string(strides_) +
-              " and offset " + std::to_string(offset_) + " reaches bytes [" + std::to_string(lo) +
-              ", " + std::to_string(hi + dtype_.itemsize()) + ") of a buffer of " +
-              std::to_string(buffer_->size()) + " bytes");
+    check(lo >= 0 && hi + dtype_.itemsize() <= static_cast<int64_t>(buffer_->size()), ErrorCode::kOutOfRange, [&] {
+      return "NDArray of shape " + shape_string(shape_) + ", strides " + shape_string(strides_) + " and offset " +
+             std::to_string(offset_) + " reaches bytes [" + std::to_string(lo) + ", " +
+             std::to_string(hi + dtype_.itemsize()) + ") of a buffer of " + std::to_string(buffer_->size()) + " bytes";
+    });
   }
 }
 
@@ -86,17 +86,18 @@ Shape NDArray::f_strides(const Shape& shape, int64_t itemsize) {
 
 NDArray NDArray::empty(DType dtype, const Shape& shape, BufferKind kind, int device, char order) {
   check(order == 'C' || order == 'F', ErrorCode::kInvalidArgument,
-        std::string("order must be 'C' or 'F', not '") + order + "'");
+        [&] { return std::string("order must be 'C' or 'F', not '") + order + "'"; });
   __int128 n = dtype.itemsize();
   for (int64_t e : shape) {
-    check(e >= 0, ErrorCode::kInvalidArgument, "negative extent in shape " + shape_string(shape));
+    check(e >= 0, ErrorCode::kInvalidArgument, [&] { return "negative extent in shape " + shape_string(shape); });
     n *= e;
     check(n < (static_cast<__int128>(1) << 56), ErrorCode::kInvalidArgument,
-          "shape " + shape_string(shape) + " is too large to allocate");
+          [&] { return "shape " + shape_string(shape) + " is too large to allocate"; });
   }
-  check(!dtype.is_vlen() || host_accessible(kind), ErrorCode::kTypeError,
-        dtype.zarr_v3_name() + " arrays hold pointers to host memory and cannot live in " + to_string(kind) +
-            " memory");
+  check(!dtype.is_vlen() || host_accessible(kind), ErrorCode::kTypeError, [&] {
+    return dtype.zarr_v3_name() + " arrays hold pointers to host memory and cannot live in " + to_string(kind) +
+           " memory";
+  });
   auto buffer = Buffer::allocate(static_cast<size_t>(n), kind, device);
   // String and bytes items must never be garbage pointers: all-zero is "".
   if (dtype.is_vlen()) std::memset(buffer->data(), 0, buffer->size());
@@ -115,10 +116,11 @@ bool NDArray::is_f_contiguous() const { return is_contiguous(shape_, strides_, i
 
 NDArray NDArray::with_dtype(DType dtype) const {
   check(dtype.itemsize() == dtype_.itemsize(), ErrorCode::kInvalidArgument,
-        "with_dtype: item sizes differ (" + dtype_.typestr() + " -> " + dtype.typestr() + ")");
-  check((!dtype.is_vlen() && !dtype_.is_vlen()) || dtype.kind() == dtype_.kind(), ErrorCode::kTypeError,
-        "with_dtype: cannot reinterpret " + dtype_.zarr_v3_name() + " as " + dtype.zarr_v3_name() +
-            " (string and bytes items are pointers)");
+        [&] { return "with_dtype: item sizes differ (" + dtype_.typestr() + " -> " + dtype.typestr() + ")"; });
+  check((!dtype.is_vlen() && !dtype_.is_vlen()) || dtype.kind() == dtype_.kind(), ErrorCode::kTypeError, [&] {
+    return "with_dtype: cannot reinterpret " + dtype_.zarr_v3_name() + " as " + dtype.zarr_v3_name() +
+           " (string and bytes items are pointers)";
+  });
   NDArray out = *this;
   out.dtype_ = dtype;
   return out;
@@ -135,15 +137,15 @@ NDArray NDArray::to(BufferKind kind, int device, bool force_copy) const {
 void NDArray::copy_from(const NDArray& src) {
   check(!readonly_, ErrorCode::kInvalidArgument, "copy into a read-only NDArray");
   check(src.shape_ == shape_, ErrorCode::kInvalidArgument,
-        "copy between shapes " + shape_string(src.shape_) + " and " + shape_string(shape_));
+        [&] { return "copy between shapes " + shape_string(src.shape_) + " and " + shape_string(shape_); });
   check(src.dtype_ == dtype_, ErrorCode::kTypeError,
-        "copy between dtypes " + src.dtype_.typestr() + " and " + dtype_.typestr());
+        [&] { return "copy between dtypes " + src.dtype_.typestr() + " and " + dtype_.typestr(); });
   if (size() == 0) return;
   const int n = ndim();
   const int64_t isz = itemsize();
   if (dtype_.is_vlen()) {
     check(host_accessible(src.kind()) && host_accessible(kind()), ErrorCode::kTypeError,
-          "copy of " + dtype_.zarr_v3_name() + " items needs host memory on both sides");
+          [&] { return "copy of " + dtype_.zarr_v3_name() + " items needs host memory on both sides"; });
     // The copied items point into the source's heaps: keep them alive.
     if (src.buffer_ != buffer_) {
       for (auto& heap : src.buffer_->attachments()) buffer_->attach(std::move(heap));

@@ -71,7 +71,7 @@ class FileWriter final : public StoreWriter {
   }
 
   void append(std::span<const ByteView> pieces) override {
-    check(!done_, ErrorCode::kInternal, "StoreWriter: append after commit for '" + key_ + "'");
+    check(!done_, ErrorCode::kInternal, [&] { return "StoreWriter: append after commit for '" + key_ + "'"; });
     // writev takes at most IOV_MAX pieces; a short write resumes mid-piece.
     constexpr size_t kMaxIov = 512;
     std::vector<iovec> iov;
@@ -100,7 +100,7 @@ class FileWriter final : public StoreWriter {
   uint64_t size() const override { return size_; }
 
   void commit() override {
-    check(!done_, ErrorCode::kInternal, "StoreWriter: commit called twice for '" + key_ + "'");
+    check(!done_, ErrorCode::kInternal, [&] { return "StoreWriter: commit called twice for '" + key_ + "'"; });
     if (fsync_ && ::fsync(file_.get()) != 0) fail(errno);
     if (::close(file_.release()) != 0) fail(errno);
     if (int err = fs::replace_deferring_release(dir_.get(), tmp_.c_str(), leaf_.c_str())) fail(err);
@@ -319,8 +319,9 @@ std::unique_ptr<StoreWriter> FilesystemStore::open_writer(std::string_view key) 
 }
 
 void FilesystemStore::set_many(std::span<const std::string> keys, std::span<const ByteView> values) {
-  check(keys.size() == values.size(), ErrorCode::kInvalidArgument,
-        "set_many: " + std::to_string(keys.size()) + " keys but " + std::to_string(values.size()) + " values");
+  check(keys.size() == values.size(), ErrorCode::kInvalidArgument, [&] {
+    return "set_many: " + std::to_string(keys.size()) + " keys but " + std::to_string(values.size()) + " values";
+  });
   if (read_only_) throw_read_only(*this);
   for (const auto& k : keys) validate_key(k);
   ThreadPool::global().parallel_for(keys.size(), [&](size_t i) { set(keys[i], values[i]); });

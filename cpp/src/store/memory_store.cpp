@@ -72,8 +72,9 @@ void MemoryStore::set(std::string_view key, ByteView value) {
 }
 
 void MemoryStore::set_many(std::span<const std::string> keys, std::span<const ByteView> values) {
-  check(keys.size() == values.size(), ErrorCode::kInvalidArgument,
-        "set_many: " + std::to_string(keys.size()) + " keys but " + std::to_string(values.size()) + " values");
+  check(keys.size() == values.size(), ErrorCode::kInvalidArgument, [&] {
+    return "set_many: " + std::to_string(keys.size()) + " keys but " + std::to_string(values.size()) + " values";
+  });
   if (read_only_) throw_read_only(*this);
   for (const auto& k : keys) validate_key(k);
   std::vector<std::shared_ptr<const ByteBuffer>> buffers;

@@ -65,9 +65,10 @@ void PrefetchStore::put(const std::string& key, std::optional<ByteBuffer> value)
 void PrefetchStore::put_ranges(const std::string& key, std::span<const ByteRange> ranges,
                                std::vector<std::optional<ByteBuffer>> parts) {
   validate_key(key);
-  check(ranges.size() == parts.size(), ErrorCode::kInvalidArgument,
-        "PrefetchStore.put_ranges: " + std::to_string(ranges.size()) + " ranges but " + std::to_string(parts.size()) +
-            " parts for '" + key + "'");
+  check(ranges.size() == parts.size(), ErrorCode::kInvalidArgument, [&] {
+    return "PrefetchStore.put_ranges: " + std::to_string(ranges.size()) + " ranges but " +
+           std::to_string(parts.size()) + " parts for '" + key + "'";
+  });
   std::lock_guard<std::mutex> lock(mu_);
   Entry& e = cache_[key];
   if (e.whole) return;
@@ -79,7 +80,7 @@ void PrefetchStore::put_ranges(const std::string& key, std::span<const ByteRange
   }
   for (size_t i = 0; i < ranges.size(); ++i) {
     check(parts[i].has_value(), ErrorCode::kInvalidArgument,
-          "PrefetchStore.put_ranges: '" + key + "' is missing for some ranges and present for others");
+          [&] { return "PrefetchStore.put_ranges: '" + key + "' is missing for some ranges and present for others"; });
     // A fetched range longer than asked means a client that did not clamp: keep what was asked.
     if (!ranges[i].suffix && parts[i]->size() > ranges[i].length) parts[i]->resize(ranges[i].length);
     e.pieces.push_back({ranges[i], std::move(*parts[i])});

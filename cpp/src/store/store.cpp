@@ -53,7 +53,7 @@ class BufferedWriter final : public StoreWriter {
   }
   uint64_t size() const override { return buffer_.size(); }
   void commit() override {
-    check(!committed_, ErrorCode::kInternal, "StoreWriter: commit called twice for '" + key_ + "'");
+    check(!committed_, ErrorCode::kInternal, [&] { return "StoreWriter: commit called twice for '" + key_ + "'"; });
     committed_ = true;
     store_.set(key_, buffer_.view());
   }
@@ -129,8 +129,9 @@ std::vector<std::optional<ByteBuffer>> Store::get_many(std::span<const std::stri
 bool Store::exists(std::string_view key) { return size(key).has_value(); }
 
 void Store::set_many(std::span<const std::string> keys, std::span<const ByteView> values) {
-  check(keys.size() == values.size(), ErrorCode::kInvalidArgument,
-        "set_many: " + std::to_string(keys.size()) + " keys but " + std::to_string(values.size()) + " values");
+  check(keys.size() == values.size(), ErrorCode::kInvalidArgument, [&] {
+    return "set_many: " + std::to_string(keys.size()) + " keys but " + std::to_string(values.size()) + " values";
+  });
   if (read_only()) throw_read_only(*this);
   for (const auto& k : keys) validate_key(k);
   for (size_t i = 0; i < keys.size(); ++i) set(keys[i], values[i]);

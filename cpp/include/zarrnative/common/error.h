@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace zarrnative {
 
@@ -48,7 +49,15 @@ class Error : public std::runtime_error {
 
 // Throws Error(code, message) when `condition` is false.
 inline void check(bool condition, ErrorCode code, std::string_view message) {
-  if (!condition) throw Error(code, std::string(message));
+  if (!condition) [[unlikely]] throw Error(code, std::string(message));
+}
+
+// The same, with a message that is only built when the check fails: checks on
+// every chunk or element path take one, so that passing costs no strings.
+//   check(a.shape() == b, ErrorCode::kInvalidArgument, [&] { return "shape " + shape_string(a.shape()); });
+template <typename MakeMessage, typename = std::enable_if_t<std::is_invocable_v<MakeMessage>>>
+inline void check(bool condition, ErrorCode code, MakeMessage&& make_message) {
+  if (!condition) [[unlikely]] throw Error(code, std::string(make_message()));
 }
 
 }  // namespace zarrnative

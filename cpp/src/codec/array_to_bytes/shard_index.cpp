@@ -90,17 +90,19 @@ ShardIndex ShardingCodec::decode_index(ByteView index_bytes, std::optional<uint6
 }
 
 void ShardingCodec::encode_index(const ShardIndex& index, ByteBuffer& out, const CodecOptions& options) const {
-  check(index.entries.size() == 2 * num_chunks_, ErrorCode::kInvalidArgument,
-        std::string(name()) + ": the index has " + std::to_string(index.entries.size() / 2) + " entries, expected " +
-            std::to_string(num_chunks_));
+  check(index.entries.size() == 2 * num_chunks_, ErrorCode::kInvalidArgument, [&] {
+    return std::string(name()) + ": the index has " + std::to_string(index.entries.size() / 2) + " entries, expected " +
+           std::to_string(num_chunks_);
+  });
   Shape shape = chunks_per_shard_;
   shape.push_back(2);
   NDArray a = NDArray::empty(DType(DTypeKind::kUInt, 8), shape);
   if (num_chunks_) std::memcpy(a.data(), index.entries.data(), 16 * num_chunks_);
   index_->encode(a, out, options);
-  check(out.size() == index_size_, ErrorCode::kInternal,
-        std::string(name()) + ": the index codecs produced " + std::to_string(out.size()) + " bytes, not the " +
-            std::to_string(index_size_) + " they announced");
+  check(out.size() == index_size_, ErrorCode::kInternal, [&] {
+    return std::string(name()) + ": the index codecs produced " + std::to_string(out.size()) + " bytes, not the " +
+           std::to_string(index_size_) + " they announced";
+  });
 }
 
 std::optional<uint64_t> BytesRangeReader::size() {

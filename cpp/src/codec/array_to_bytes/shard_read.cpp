@@ -13,13 +13,14 @@ namespace {
 
 void check_out(const ShardingCodec& codec, const NDArray& out, const char* what) {
   check(host_accessible(out.kind()), ErrorCode::kInvalidArgument,
-        std::string(codec.name()) + ": " + what + ": the destination must be in host memory");
+        [&] { return std::string(codec.name()) + ": " + what + ": the destination must be in host memory"; });
   check(!out.readonly(), ErrorCode::kInvalidArgument,
-        std::string(codec.name()) + ": " + what + ": the destination is read-only");
+        [&] { return std::string(codec.name()) + ": " + what + ": the destination is read-only"; });
   check(out.itemsize() == codec.shard_spec().dtype.itemsize() && out.dtype().kind() == codec.shard_spec().dtype.kind(),
-        ErrorCode::kTypeError,
-        std::string(codec.name()) + ": " + what + ": the destination's dtype " + out.dtype().typestr() +
-            " differs from the array's " + codec.shard_spec().dtype.typestr());
+        ErrorCode::kTypeError, [&] {
+          return std::string(codec.name()) + ": " + what + ": the destination's dtype " + out.dtype().typestr() +
+                 " differs from the array's " + codec.shard_spec().dtype.typestr();
+        });
 }
 
 }  // namespace
@@ -35,11 +36,12 @@ ShardReadPlan plan_shard_read(const ShardingCodec& codec, const ShardIndex& inde
   const Shape& shard = codec.shard_spec().shape;
   const Shape& cs = codec.config().chunk_shape;
   const size_t nd = shard.size();
-  check(region.start.size() == nd && region.stop.size() == nd, ErrorCode::kInvalidArgument,
-        std::string(codec.name()) + ": the region has " + std::to_string(region.start.size()) + " and " +
-            std::to_string(region.stop.size()) + " bounds for a " + std::to_string(nd) + "-d shard");
+  check(region.start.size() == nd && region.stop.size() == nd, ErrorCode::kInvalidArgument, [&] {
+    return std::string(codec.name()) + ": the region has " + std::to_string(region.start.size()) + " and " +
+           std::to_string(region.stop.size()) + " bounds for a " + std::to_string(nd) + "-d shard";
+  });
   check(index.entries.size() == 2 * codec.num_inner_chunks(), ErrorCode::kInvalidArgument,
-        std::string(codec.name()) + ": the index does not match the codec's inner chunk grid");
+        [&] { return std::string(codec.name()) + ": the index does not match the codec's inner chunk grid"; });
   ShardReadPlan plan;
   Shape first(nd), last(nd);  // inner chunk grid box [first, last)
   for (size_t d = 0; d < nd; ++d) {
@@ -117,17 +119,20 @@ ShardReadPlan plan_shard_read(const ShardingCodec& codec, const ShardIndex& inde
 void decode_shard_plan(const ShardingCodec& codec, const ShardReadPlan& plan, std::span<const ByteView> reads,
                        NDArray& out, const CodecOptions& options, ThreadPool& pool) {
   check_out(codec, out, "decode");
-  check(out.ndim() == static_cast<int>(codec.shard_spec().shape.size()), ErrorCode::kInvalidArgument,
-        std::string(codec.name()) + ": the destination has " + std::to_string(out.ndim()) + " dimensions, the shard " +
-            std::to_string(codec.shard_spec().shape.size()));
-  check(reads.size() == plan.reads.size(), ErrorCode::kInvalidArgument,
-        std::string(codec.name()) + ": " + std::to_string(reads.size()) + " reads given for a plan of " +
-            std::to_string(plan.reads.size()));
+  check(out.ndim() == static_cast<int>(codec.shard_spec().shape.size()), ErrorCode::kInvalidArgument, [&] {
+    return std::string(codec.name()) + ": the destination has " + std::to_string(out.ndim()) +
+           " dimensions, the shard " + std::to_string(codec.shard_spec().shape.size());
+  });
+  check(reads.size() == plan.reads.size(), ErrorCode::kInvalidArgument, [&] {
+    return std::string(codec.name()) + ": " + std::to_string(reads.size()) + " reads given for a plan of " +
+           std::to_string(plan.reads.size());
+  });
   for (const InnerChunkRead& c : plan.chunks) {  // every part must land inside `out`
     for (size_t d = 0; d < c.shape.size(); ++d) {
-      check(c.out_start[d] >= 0 && c.out_start[d] + c.shape[d] <= out.shape()[d], ErrorCode::kInvalidArgument,
-            std::string(codec.name()) + ": the destination's shape " + shape_text(out.shape()) +
-                " does not match the planned region");
+      check(c.out_start[d] >= 0 && c.out_start[d] + c.shape[d] <= out.shape()[d], ErrorCode::kInvalidArgument, [&] {
+        return std::string(codec.name()) + ": the destination's shape " + shape_text(out.shape()) +
+               " does not match the planned region";
+      });
     }
   }
   const CodecPipeline& inner = codec.inner_pipeline();
@@ -167,13 +172,15 @@ bool read_shard_region(const ShardingCodec& codec, ByteRangeReader& reader, cons
                        NDArray& out, const CodecOptions& options, const ShardReadOptions& read_options,
                        ThreadPool& pool) {
   check_out(codec, out, "read");
-  check(region.start.size() == region.stop.size() && out.shape() == region.shape(), ErrorCode::kInvalidArgument,
-        std::string(codec.name()) + ": the destination's shape " + shape_text(out.shape()) +
-            " differs from the region's " + shape_text(region.shape()));
+  check(region.start.size() == region.stop.size() && out.shape() == region.shape(), ErrorCode::kInvalidArgument, [&] {
+    return std::string(codec.name()) + ": the destination's shape " + shape_text(out.shape()) +
+           " differs from the region's " + shape_text(region.shape());
+  });
   const ByteRange index_at = codec.index_range(reader.size());
   auto got = reader.read(std::span<const ByteRange>(&index_at, 1));
-  check(got.size() == 1, ErrorCode::kInternal,
-        std::string(codec.name()) + ": the reader returned " + std::to_string(got.size()) + " results for 1 range");
+  check(got.size() == 1, ErrorCode::kInternal, [&] {
+    return std::string(codec.name()) + ": the reader returned " + std::to_string(got.size()) + " results for 1 range";
+  });
   if (!got[0]) {
     fill_chunk(out, codec.inner_spec());
     return false;
@@ -212,9 +219,10 @@ bool read_shard_region(const ShardingCodec& codec, ByteRangeReader& reader, cons
     std::vector<std::optional<ByteBuffer>> data;
     if (!batch.reads.empty()) {
       data = reader.read(batch.reads);
-      check(data.size() == batch.reads.size(), ErrorCode::kInternal,
-            std::string(codec.name()) + ": the reader returned " + std::to_string(data.size()) + " results for " +
-                std::to_string(batch.reads.size()) + " ranges");
+      check(data.size() == batch.reads.size(), ErrorCode::kInternal, [&] {
+        return std::string(codec.name()) + ": the reader returned " + std::to_string(data.size()) + " results for " +
+               std::to_string(batch.reads.size()) + " ranges";
+      });
     }
     std::vector<ByteView> views;
     views.reserve(data.size());

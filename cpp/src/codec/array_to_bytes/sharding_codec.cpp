@@ -229,14 +229,16 @@ void ShardingCodec::encode_empty_shard(ByteBuffer& out, const CodecOptions& opti
 
 bool ShardingCodec::encode_shard_to(const NDArray& chunk, const ShardSink& sink, const CodecOptions& options) const {
   check(host_accessible(chunk.kind()), ErrorCode::kInvalidArgument,
-        std::string(kName) + ": encode: the shard must be in host memory");
-  check(chunk.shape() == shard_.shape, ErrorCode::kInvalidArgument,
-        std::string(kName) + ": encode: the array's shape " + shape_text(chunk.shape()) +
-            " differs from the shard shape " + shape_text(shard_.shape));
+        [&] { return std::string(kName) + ": encode: the shard must be in host memory"; });
+  check(chunk.shape() == shard_.shape, ErrorCode::kInvalidArgument, [&] {
+    return std::string(kName) + ": encode: the array's shape " + shape_text(chunk.shape()) +
+           " differs from the shard shape " + shape_text(shard_.shape);
+  });
   check(chunk.itemsize() == shard_.dtype.itemsize() && chunk.dtype().kind() == shard_.dtype.kind(),
-        ErrorCode::kTypeError,
-        std::string(kName) + ": encode: dtype " + chunk.dtype().typestr() + " differs from " +
-            shard_.dtype.typestr());
+        ErrorCode::kTypeError, [&] {
+          return std::string(kName) + ": encode: dtype " + chunk.dtype().typestr() + " differs from " +
+                 shard_.dtype.typestr();
+        });
   // The fill value in the chunk's own byte order (fill_chunk's rules).
   NDArray one = NDArray::empty(chunk.dtype(), {});
   fill_chunk(one, shard_);
@@ -319,9 +321,10 @@ bool ShardingCodec::encode_shard_to(const NDArray& chunk, const ShardSink& sink,
 }
 
 void ShardingCodec::decode(ByteView in, const ChunkSpec& spec, NDArray& out, const CodecOptions& options) const {
-  check(spec.shape == shard_.shape, ErrorCode::kInvalidArgument,
-        std::string(kName) + ": decode: shape " + shape_text(spec.shape) + " differs from the shard shape " +
-            shape_text(shard_.shape));
+  check(spec.shape == shard_.shape, ErrorCode::kInvalidArgument, [&] {
+    return std::string(kName) + ": decode: shape " + shape_text(spec.shape) + " differs from the shard shape " +
+           shape_text(shard_.shape);
+  });
   const uint64_t size = in.size();
   ByteRange r = index_range(size);
   ShardIndex index = decode_index(in.subspan(static_cast<size_t>(r.offset), static_cast<size_t>(r.length)), size,

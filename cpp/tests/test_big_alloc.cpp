@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstring>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "zarrnative/common/big_alloc.h"
 
@@ -49,6 +51,61 @@ TEST(BigAlloc, AFreedResultIsReusedForTheNextOfItsSize) {
   void* last = big_alloc(24 * kMiB, 64, cap4);  // still waiting
   EXPECT_EQ(last, first);
   big_free(last, cap4);
+}
+
+TEST(BigAlloc, SmallBlocksAreReusedByTheirThreadWithinHalfAgainTheirSize) {
+  size_t cap = 0;
+  void* first = big_alloc(4000, 64, cap);
+  EXPECT_GE(cap, 4000u);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(first) % 64, 0u);
+  std::memset(first, 7, cap);
+  big_free(first, cap);
+  size_t cap2 = 0;
+  void* again = big_alloc(3793, 16, cap2);  // smaller, within half again
+  EXPECT_EQ(again, first);
+  EXPECT_EQ(cap2, cap);
+  std::memset(again, 8, cap2);
+  big_free(again, cap2);
+  size_t cap3 = 0;
+  void* tiny = big_alloc(1500, 64, cap3);  // the cached block is more than half again as large
+  EXPECT_NE(tiny, first);
+  size_t cap4 = 0;
+  void* larger = big_alloc(4100, 64, cap4);  // the cached block is too small
+  EXPECT_NE(larger, first);
+  EXPECT_GE(cap4, 4100u);
+  // Another thread does not see this thread's blocks.
+  void* other = nullptr;
+  size_t cap5 = 0;
+  std::thread([&] {
+    other = big_alloc(4000, 64, cap5);
+    big_free(other, cap5);
+  }).join();
+  EXPECT_NE(other, first);
+  // A stricter alignment than the small blocks' is never served from them.
+  size_t cap6 = 0;
+  void* page = big_alloc(3900, 4096, cap6);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(page) % 4096, 0u);
+  big_free(page, cap6);
+  big_free(tiny, cap3);
+  big_free(larger, cap4);
+}
+
+TEST(BigAlloc, SmallBlocksOfManySizesStayUsableThroughTheCache) {
+  // More blocks than the cache keeps, of several sizes: each later request
+  // gets a usable block of its size whether cached or fresh.
+  std::vector<std::pair<void*, size_t>> blocks;
+  for (int round = 0; round < 3; ++round) {
+    for (size_t n = 1024; n < 128 * 1024; n = n * 3 / 2) {
+      size_t cap = 0;
+      void* p = big_alloc(n, 64, cap);
+      ASSERT_GE(cap, n);
+      ASSERT_EQ(reinterpret_cast<uintptr_t>(p) % 64, 0u);
+      std::memset(p, round, n);
+      blocks.emplace_back(p, cap);
+    }
+    for (auto& [p, cap] : blocks) big_free(p, cap);
+    blocks.clear();
+  }
 }
 
 TEST(BigAlloc, ForkedChildrenAllocateAndFree) {

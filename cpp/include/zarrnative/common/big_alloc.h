@@ -7,7 +7,10 @@
 // chunk buffers then pile up in per-thread arenas: a 32 MiB read left 7 MiB
 // behind). Each thread keeps up to six recently freed blocks of up to
 // 8 MiB (8 MiB in all) for reuse, so decoding chunk after chunk does not fault in fresh
-// pages for every chunk. Smaller blocks come from malloc.
+// pages for every chunk. Smaller blocks come from malloc; each thread keeps up
+// to eight freed ones of 1 KiB and more (256 KiB in all) for reuse: on reads
+// of 4 KiB chunks, a 64-byte aligned malloc and free per buffer was a tenth of
+// the work outside decoding.
 //
 // Blocks of 4 MiB and more (results, whole shards) are 2 MiB aligned with
 // transparent huge pages. When freed, up to four of them (at most an eighth

@@ -459,6 +459,28 @@ TEST_F(FilesystemStoreTest, SpecialFilesAreNotKeys) {
   EXPECT_EQ(store.list(), std::vector<std::string>{"k"});
 }
 
+TEST_F(FilesystemStoreTest, ValuesOfEverySizeAroundTheProbeReadWhole) {
+  // get() reads small values with one probing pread of 64 KiB and sizes
+  // larger ones first; the sizes around that edge, in an order that switches
+  // between the two ways several times, and empty values and directories.
+  const size_t probe = size_t{64} << 10;
+  const std::vector<size_t> sizes = {1, probe - 1, probe, 0, probe + 1, 3 * probe + 5, 100, probe, 4093, 0};
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    std::string v(sizes[i], '\0');
+    for (size_t k = 0; k < v.size(); ++k) v[k] = static_cast<char>((k * 131 + i) % 251);
+    store.set("v/" + std::to_string(i), bv(v));
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      auto got = store.get("v/" + std::to_string(i));
+      ASSERT_TRUE(got.has_value()) << i;
+      ASSERT_EQ(got->size(), sizes[i]) << i;
+      for (size_t k = 0; k < sizes[i]; ++k) ASSERT_EQ(got->data()[k], static_cast<uint8_t>((k * 131 + i) % 251)) << i;
+      EXPECT_FALSE(store.get("v").has_value());  // a directory, between every two
+    }
+  }
+}
+
 TEST_F(FilesystemStoreTest, ConcurrentWritersOfOneKeyLeaveOneWholeValue) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {

@@ -27,6 +27,9 @@ constexpr int kDirFlags = O_PATH | O_DIRECTORY | O_CLOEXEC;
 // O_NONBLOCK: opening a FIFO planted under the root must not hang a reader.
 constexpr int kReadFlags = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
 
+// get() reads values shorter than this with one pread and no fstat.
+constexpr size_t kProbeBytes = size_t{64} << 10;
+
 bool missing_errno(int err) { return err == ENOENT || err == ENOTDIR; }
 
 // `dir`: the directory on the key's path that failed, when not the key itself.
@@ -236,9 +239,25 @@ std::optional<ByteBuffer> FilesystemStore::get(std::string_view key) {
     if (missing_errno(errno)) return std::nullopt;
     io_error(*this, "read", key, errno);
   }
+  if (!large_values_.load(std::memory_order_relaxed)) {
+    // Most values (tiny chunks above all) are small: one pread into this
+    // thread's probe block, without asking the size first; an fstat was a
+    // sixth of the system time of reading a 4 KiB chunk. A read that ends
+    // short has the whole file. Anything else (a full probe, nothing, an
+    // error, which is what a directory gives) goes the sized way below.
+    thread_local std::unique_ptr<uint8_t[]> probe(new uint8_t[kProbeBytes]);
+    const ssize_t n = ::pread(fd.get(), probe.get(), kProbeBytes, 0);
+    if (n > 0 && static_cast<size_t>(n) < kProbeBytes) {
+      ByteBuffer out(static_cast<size_t>(n));
+      std::memcpy(out.data(), probe.get(), static_cast<size_t>(n));
+      return out;
+    }
+  }
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) io_error(*this, "read", key, errno);
   if (!S_ISREG(st.st_mode)) return std::nullopt;  // a directory is no key
+  const bool large = static_cast<uint64_t>(st.st_size) >= kProbeBytes;
+  if (large != large_values_.load(std::memory_order_relaxed)) large_values_.store(large, std::memory_order_relaxed);
   ByteBuffer out(static_cast<size_t>(st.st_size));
   ssize_t n = read_at(fd.get(), out.data(), 0, out.size());
   if (n < 0) io_error(*this, "read", key, errno);

@@ -28,6 +28,7 @@
 // LocalStore does; erase_prefix() removes the prefix's directory tree.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -87,6 +88,9 @@ class FilesystemStore final : public Store {
   std::string root_;  // absolute, lexically normal, no trailing '/'
   bool read_only_;
   FilesystemOptions options_;
+  // Whether the last value get() read was too large for its first probing
+  // read: then it asks the size first (see get()).
+  std::atomic<bool> large_values_{false};
 };
 
 }  // namespace zarrnative::store

@@ -113,6 +113,11 @@ def markdown(meta: dict, rows, ceilings: dict, codecs_md: str | None, errors: li
     L.append("- data: deterministic smooth fields plus noise (tests/codec_interop.smooth_field, tiled), "
              "written once by zarr-python 3.1.6 into a temp dir on local disk; every implementation reads "
              "those bytes (from the page cache) and writes the same metadata into fresh arrays")
+    L.append("- writes: each timed write starts after `sync`"
+             + (" and a drop of the kernel's clean page cache (vm.drop_caches=1)"
+                if meta.get("page_cache_dropped_before_writes") else
+                " (not root: the page cache was not dropped)")
+             + "; the written arrays go to disk and out of the page cache after it, untimed")
     L.append("")
     L.append("## Throughput (MB/s of array data; higher is better)\n")
     L.append("Ratio: zarrnative / the best peer in the row. Ceiling: cores x the single-thread "

@@ -238,6 +238,7 @@ def main(argv=None):
         "mode": mode.name, "date": date, "command": cmd.strip(), "machine": common.machine_info(),
         "versions": common.versions(), "zarrnative_source": zarrnative_source(),
         "implementations": impls, "settings": settings, "rounds": mode.rounds, "repeats": mode.repeats,
+        "page_cache_dropped_before_writes": os.access("/proc/sys/vm/drop_caches", os.W_OK),
         "load_start": load_start, "load_end": [round(x, 2) for x in os.getloadavg()],
         "seconds": round(time.time() - t_start, 1),
         "datasets": [{"name": d.name, "description": d.describe(), "nbytes": d.nbytes, "ops": list(d.ops)}

@@ -259,8 +259,8 @@ TEST(ShardingCodec, MissingInnerChunksAndEmptyShards) {
 // batch of inner chunks (bounded memory), and the pieces, joined, are a shard
 // that decodes to the data; batches that are all fill add nothing.
 TEST(ShardingCodec, EncodeToStreamsBatchesInFileOrder) {
-  // 1 MiB inner chunks: a batch holds 8 of them (8 MiB; at least two per
-  // thread), so 24 make several batches.
+  // 1 MiB inner chunks: a batch holds 2 of them (2 MiB), and at least two per
+  // thread, so 24 make several batches.
   ChunkSpec spec{DType::from_typestr("|u1"), {6 * 1024, 4 * 1024}, fill_bytes<uint8_t>(0)};
   for (const char* location : {"end", "start"}) {
     const bool at_end = std::string(location) == "end";
@@ -270,7 +270,7 @@ TEST(ShardingCodec, EncodeToStreamsBatchesInFileOrder) {
     uint8_t* p = static_cast<uint8_t*>(a.data());
     for (int64_t i = 0; i < a.size(); ++i) p[i] = static_cast<uint8_t>(1 + i % 251);
     // The first batch's inner chunks in file order, and one more, all fill.
-    const size_t batch = std::max<size_t>(8, 2 * static_cast<size_t>(ThreadPool::global().threads()));
+    const size_t batch = std::max<size_t>(2, 2 * static_cast<size_t>(ThreadPool::global().threads()));
     std::vector<bool> present(24, true);
     std::vector<uint32_t> empty(c->write_order().begin(), c->write_order().begin() + 8);
     empty.push_back(c->write_order()[20]);

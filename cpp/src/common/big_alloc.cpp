@@ -18,7 +18,7 @@ constexpr size_t kPage = 4096;
 constexpr size_t kHugePage = size_t{2} << 20;
 constexpr size_t kCacheMax = size_t{8} << 20;  // larger blocks are unmapped at once
 constexpr size_t kCacheBytes = size_t{8} << 20;  // at most this much kept per thread
-constexpr int kCacheSlots = 6;
+constexpr int kCacheSlots = 12;
 
 struct Block {
   void* p = nullptr;

@@ -5,7 +5,7 @@
 // when freed, so a read's temporaries never stay behind in malloc's arenas
 // (glibc raises its mmap threshold after the first large free, and later
 // chunk buffers then pile up in per-thread arenas: a 32 MiB read left 7 MiB
-// behind). Each thread keeps up to six recently freed blocks of up to
+// behind). Each thread keeps up to twelve recently freed blocks of up to
 // 8 MiB (8 MiB in all) for reuse, so decoding chunk after chunk does not fault in fresh
 // pages for every chunk. Smaller blocks come from malloc; each thread keeps up
 // to eight freed ones of 1 KiB and more (256 KiB in all) for reuse: on reads

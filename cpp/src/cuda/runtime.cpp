@@ -8,50 +8,15 @@
 
 #include <string>
 
+#include "cuda/cuda_util.h"
 #include "zarrnative/common/error.h"
 
 namespace zarrnative::cuda {
-namespace {
 
-[[noreturn]] void fail(cudaError_t err, const std::string& what) {
-  ErrorCode code = (err == cudaErrorNoDevice || err == cudaErrorInsufficientDriver ||
-                    err == cudaErrorInvalidDevice || err == cudaErrorInitializationError ||
-                    err == cudaErrorSystemDriverMismatch || err == cudaErrorCompatNotSupportedOnDevice)
-                       ? ErrorCode::kDeviceUnavailable
-                       : ErrorCode::kCudaError;
-  throw Error(code, what + " failed: " + cudaGetErrorName(err) + " (" + cudaGetErrorString(err) + ")");
-}
-
-void ok(cudaError_t err, const char* what) {
-  if (err != cudaSuccess) {
-    cudaGetLastError();  // clear the sticky-free error state
-    fail(err, what);
-  }
-}
-
-// Makes `device` current for the scope, restoring the previous one.
-class DeviceScope {
- public:
-  explicit DeviceScope(int device) {
-    ok(cudaGetDevice(&previous_), "cudaGetDevice");
-    if (previous_ != device) ok(cudaSetDevice(device), "cudaSetDevice");
-  }
-  ~DeviceScope() {
-    int now = -1;
-    if (cudaGetDevice(&now) == cudaSuccess && now != previous_) cudaSetDevice(previous_);
-  }
-
- private:
-  int previous_ = 0;
-};
-
-cudaStream_t to_stream(uintptr_t handle) {
-  if (handle == 1) return cudaStreamLegacy;
-  if (handle == 2) return cudaStreamPerThread;
-  return reinterpret_cast<cudaStream_t>(handle);
-}
-
-}  // namespace
+using detail::DeviceScope;
+using detail::fail;
+using detail::ok;
+using detail::to_stream;
 
 bool compiled() { return true; }
 

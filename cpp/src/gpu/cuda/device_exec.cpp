@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "cuda/cuda_util.h"
 #include "gpu/cuda/kernels.h"
 #include "gpu/device_exec.h"
 #include "gpu/nvcomp/nvcomp_api.h"
@@ -28,18 +29,9 @@ namespace {
 constexpr uint64_t kSegmentBytes = 32 * 1024;  // checksum work per thread
 constexpr int kCompressors = 3;                // zstd, deflate, lz4 (GpuCompressor 1..3)
 
-void ok(cudaError_t err, const char* what) {
-  if (err == cudaSuccess) return;
-  cudaGetLastError();
-  throw Error(ErrorCode::kCudaError,
-              std::string(what) + " failed: " + cudaGetErrorName(err) + " (" + cudaGetErrorString(err) + ")");
-}
-
-cudaStream_t to_stream(uintptr_t handle) {
-  if (handle == 0 || handle == 1) return cudaStreamLegacy;
-  if (handle == 2) return cudaStreamPerThread;
-  return reinterpret_cast<cudaStream_t>(handle);
-}
+using cuda::detail::DeviceScope;
+using cuda::detail::ok;
+using cuda::detail::to_stream;
 
 std::string hex32(uint32_t v) {
   char s[11];
@@ -118,22 +110,6 @@ void give_back(int device, Scratch& s, bool reuse) {
   }
   release(s);
 }
-
-// Makes `device` current for the scope.
-class DeviceScope {
- public:
-  explicit DeviceScope(int device) {
-    ok(cudaGetDevice(&previous_), "cudaGetDevice");
-    if (previous_ != device) ok(cudaSetDevice(device), "cudaSetDevice");
-  }
-  ~DeviceScope() {
-    int now = -1;
-    if (cudaGetDevice(&now) == cudaSuccess && now != previous_) cudaSetDevice(previous_);
-  }
-
- private:
-  int previous_ = 0;
-};
 
 // One compressor's chunks and the parts of the areas their nvCOMP call uses.
 struct Group {

@@ -128,32 +128,44 @@ bool have_avx2() { return false; }
 
 bool shuffle_is_vectorised(size_t size) { return have_avx2() && (size == 2 || size == 4); }
 
-ShuffleKernel shuffle_kernel(size_t size) {
-#if defined(__x86_64__)
-  if (have_avx2() && size == 2) return &shuffle2_avx2;
-  if (have_avx2() && size == 4) return &shuffle4_avx2;
-#endif
+namespace {
+
+// One direction's kernels: vectorised ones (null where there are none) and
+// the scalar ones for each element size.
+struct KernelSet {
+  ShuffleKernel avx2_2, avx2_4;
+  ShuffleKernel scalar_2, scalar_4, scalar_8, scalar_16, scalar_any;
+};
+
+ShuffleKernel pick(const KernelSet& k, size_t size) {
+  if (have_avx2() && size == 2 && k.avx2_2) return k.avx2_2;
+  if (have_avx2() && size == 4 && k.avx2_4) return k.avx2_4;
   switch (size) {
-    case 2: return &shuffle_scalar<2>;
-    case 4: return &shuffle_scalar<4>;
-    case 8: return &shuffle_scalar<8>;
-    case 16: return &shuffle_scalar<16>;
-    default: return &shuffle_scalar<0>;
+    case 2: return k.scalar_2;
+    case 4: return k.scalar_4;
+    case 8: return k.scalar_8;
+    case 16: return k.scalar_16;
+    default: return k.scalar_any;
   }
 }
 
-ShuffleKernel unshuffle_kernel(size_t size) {
 #if defined(__x86_64__)
-  if (have_avx2() && size == 2) return &unshuffle2_avx2;
-  if (have_avx2() && size == 4) return &unshuffle4_avx2;
+constexpr ShuffleKernel kShuffle2Avx2 = &shuffle2_avx2, kShuffle4Avx2 = &shuffle4_avx2;
+constexpr ShuffleKernel kUnshuffle2Avx2 = &unshuffle2_avx2, kUnshuffle4Avx2 = &unshuffle4_avx2;
+#else
+constexpr ShuffleKernel kShuffle2Avx2 = nullptr, kShuffle4Avx2 = nullptr;
+constexpr ShuffleKernel kUnshuffle2Avx2 = nullptr, kUnshuffle4Avx2 = nullptr;
 #endif
-  switch (size) {
-    case 2: return &unshuffle_scalar<2>;
-    case 4: return &unshuffle_scalar<4>;
-    case 8: return &unshuffle_scalar<8>;
-    case 16: return &unshuffle_scalar<16>;
-    default: return &unshuffle_scalar<0>;
-  }
-}
+
+constexpr KernelSet kShuffle{kShuffle2Avx2, kShuffle4Avx2, &shuffle_scalar<2>, &shuffle_scalar<4>,
+                             &shuffle_scalar<8>, &shuffle_scalar<16>, &shuffle_scalar<0>};
+constexpr KernelSet kUnshuffle{kUnshuffle2Avx2, kUnshuffle4Avx2, &unshuffle_scalar<2>, &unshuffle_scalar<4>,
+                               &unshuffle_scalar<8>, &unshuffle_scalar<16>, &unshuffle_scalar<0>};
+
+}  // namespace
+
+ShuffleKernel shuffle_kernel(size_t size) { return pick(kShuffle, size); }
+
+ShuffleKernel unshuffle_kernel(size_t size) { return pick(kUnshuffle, size); }
 
 }  // namespace zarrnative::codec

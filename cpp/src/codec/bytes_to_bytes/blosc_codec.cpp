@@ -204,19 +204,20 @@ class BloscCodec final : public BytesToBytesCodec {
   // The block size blosc chose for inputs of `nbytes` (0: not seen yet).
   uint32_t known_blocksize(size_t nbytes) const {
     std::lock_guard<std::mutex> lock(blocks_mu_);
-    for (const auto& [size, block] : blocks_) {
-      if (size == nbytes) return block;
-    }
-    return 0;
+    return blocksize_locked(nbytes);
   }
   void remember_blocksize(size_t nbytes, const uint8_t* header) const {
     if (config_.shuffle != BloscConfig::Shuffle::kByte || nbytes < kPreshuffleMin) return;
     std::lock_guard<std::mutex> lock(blocks_mu_);
-    for (const auto& [size, block] : blocks_) {
-      if (size == nbytes) return;
-    }
+    if (blocksize_locked(nbytes) != 0) return;
     if (blocks_.size() >= 16) blocks_.erase(blocks_.begin());  // a few chunk sizes per array
     blocks_.emplace_back(nbytes, detail::load_le32(header + 8));
+  }
+  uint32_t blocksize_locked(size_t nbytes) const {
+    for (const auto& [size, block] : blocks_) {
+      if (size == nbytes) return block;
+    }
+    return 0;
   }
 
   static constexpr size_t kPreshuffleMin = 4096;

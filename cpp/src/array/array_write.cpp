@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -208,25 +208,21 @@ void Array::write(const OrthogonalSelection& sel, const NDArray& value, const Ar
   // thread, one after another: files made in one directory by two threads at
   // once wait on that directory's lock, so the pool takes whole folders.
   const std::vector<std::pair<size_t, size_t>> runs = folder_runs(plan.tasks);
-  std::mutex mu;
-  size_t failed = SIZE_MAX;
-  ErrorCode code = ErrorCode::kInternal;
-  std::string message;
-  ThreadPool::global().parallel_for(runs.size(), [&](size_t r) {
+  // The lowest failing chunk's error, naming it: runs hold ascending chunks,
+  // so it is the first failure of the lowest failing run. A run goes on past
+  // a failed chunk: every chunk is still tried.
+  auto failed = parallel_for_first_error(ThreadPool::global(), runs.size(), [&](size_t r) {
+    std::optional<Error> first;
     for (size_t i = runs[r].first; i < runs[r].second; ++i) {
       try {
         write_task(plan.tasks[i], v, options);
       } catch (const Error& e) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (i < failed) {
-          failed = i;
-          code = e.code();
-          message = "chunk '" + chunk_key(plan.tasks[i].coords) + "': " + e.what();
-        }
+        if (!first) first.emplace(e.code(), "chunk '" + chunk_key(plan.tasks[i].coords) + "': " + e.what());
       }
     }
+    if (first) throw *first;
   });
-  if (failed != SIZE_MAX) throw Error(code, message);
+  if (failed) throw Error(failed->code, failed->message);
 }
 
 std::vector<std::pair<size_t, size_t>> Array::folder_runs(const std::vector<ChunkTask>& tasks) const {

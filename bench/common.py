@@ -218,15 +218,20 @@ def rss_now() -> int:
     raise OSError("no VmRSS in /proc/self/status")
 
 
-def reset_peak_rss() -> bool:
-    """Resets the peak RSS (VmHWM) of this process to its current RSS
-    (Linux >= 4.0), so the peak of each workload is measured on its own."""
+def write_proc(path: str, text: str) -> bool:
+    """Writes `text` to a /proc (or /sys) file; False where that is not allowed."""
     try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
+        with open(path, "w") as f:
+            f.write(text)
         return True
     except OSError:
         return False
+
+
+def reset_peak_rss() -> bool:
+    """Resets the peak RSS (VmHWM) of this process to its current RSS
+    (Linux >= 4.0), so the peak of each workload is measured on its own."""
+    return write_proc("/proc/self/clear_refs", "5")
 
 
 def peak_rss() -> int:

@@ -190,12 +190,7 @@ def settle_page_cache():
     between 0.1 s and 0.5 s for either library, in phases that outlast a
     subprocess, until the cache was dropped. Returns whether it was dropped."""
     os.sync()
-    try:
-        with open("/proc/sys/vm/drop_caches", "w") as f:
-            f.write("1")
-        return True
-    except OSError:
-        return False
+    return common.write_proc("/proc/sys/vm/drop_caches", "1")
 
 
 def warm_files(path):

@@ -25,6 +25,22 @@ struct Block {
   size_t cap = 0;
 };
 
+// Takes the smallest block in `slots` that holds `n` bytes with at most
+// `max_waste` to spare: empties its slot and returns it (with its capacity),
+// or null.
+template <typename Slot, size_t N>
+void* take_fitting(Slot (&slots)[N], size_t n, size_t max_waste, size_t& capacity) {
+  Slot* best = nullptr;
+  for (Slot& b : slots) {
+    if (b.p && b.cap >= n && b.cap - n <= max_waste && (!best || b.cap < best->cap)) best = &b;
+  }
+  if (!best) return nullptr;
+  void* p = best->p;
+  capacity = best->cap;
+  *best = Slot{};
+  return p;
+}
+
 // Small blocks (encoded chunks and chunk scratch of a few KiB, the tiny-chunk
 // case) come from malloc, 64-byte aligned. A 64-aligned malloc splits and
 // frees around each block, which on a read of 4 KiB gzip chunks took a tenth
@@ -116,15 +132,7 @@ void* take_shared(size_t size, size_t& capacity) {
   SharedCache& c = shared();
   std::lock_guard<std::mutex> lock(c.mutex);
   drop_old(c, std::chrono::steady_clock::now());
-  SharedBlock* best = nullptr;
-  for (SharedBlock& b : c.slots) {
-    if (b.p && b.cap >= size && b.cap - size <= size / 4 && (!best || b.cap < best->cap)) best = &b;
-  }
-  if (!best) return nullptr;
-  void* p = best->p;
-  capacity = best->cap;
-  *best = SharedBlock{};
-  return p;
+  return take_fitting(c.slots, size, size / 4, capacity);
 }
 
 // Keeps a freed block for reuse; false when it does not fit (unmap it).
@@ -193,15 +201,7 @@ void* map_aligned(size_t size, size_t align) {
 void* take_small(size_t n, size_t& capacity) {
   ThreadCache* c = cache();
   if (!c) return nullptr;
-  Block* best = nullptr;
-  for (Block& b : c->small) {
-    if (b.p && b.cap >= n && b.cap - n <= n / 2 && (!best || b.cap < best->cap)) best = &b;
-  }
-  if (!best) return nullptr;
-  void* p = best->p;
-  capacity = best->cap;
-  *best = Block{};
-  return p;
+  return take_fitting(c->small, n, n / 2, capacity);
 }
 
 // Keeps a freed small block in an empty slot; when none is empty, or the
@@ -263,16 +263,7 @@ void* big_alloc(size_t n, size_t align, size_t& capacity) {
   ThreadCache* c = align <= kPage && size <= kCacheMax ? cache() : nullptr;
   if (c) {
     // The smallest cached block that fits, unless it is more than twice the size.
-    Block* best = nullptr;
-    for (Block& b : c->slots) {
-      if (b.p && b.cap >= size && b.cap <= 2 * size && (!best || b.cap < best->cap)) best = &b;
-    }
-    if (best) {
-      void* p = best->p;
-      capacity = best->cap;
-      *best = Block{};
-      return p;
-    }
+    if (void* p = take_fitting(c->slots, size, size, capacity)) return p;
   }
   void* p = map_aligned(size, align);
   if (align >= kHugePage) {

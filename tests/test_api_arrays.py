@@ -553,23 +553,32 @@ def test_config_and_order():
 
 
 def test_write_empty_chunks_stores_all_fill_shards(tmp_path):
-    """A shard whose inner chunks all equal the fill value is stored with
-    write_empty_chunks (its index, every inner chunk missing), and not
-    without; either way it reads back as the fill value, here and in
-    zarr-python."""
+    """With write_empty_chunks, every inner chunk of a written shard is
+    stored, fill-valued ones included, as zarr-python stores them: the shard
+    files are byte for byte zarr-python's. Without it, fill-valued inner
+    chunks are left out and a shard that is all fill is not stored. Either
+    way the values read back here and in zarr-python."""
     zarr = pytest.importorskip("zarr")
+    want = np.full((8, 8), 5, "i4")
+    want[4:, 4:] = 1
+    want[4:6, 4:6] = 5  # one inner chunk of the last shard is fill
     for empty in (True, False):
-        path = tmp_path / str(empty)
-        a = zarrnative.create_array(path, shape=(8, 8), chunks=(2, 2), shards=(4, 4), dtype="i4", fill_value=5,
-                                    config={"write_empty_chunks": empty})
-        a[...] = 5
-        a[4:, 4:] = 1
-        assert (path / "c" / "0" / "0").exists() == empty
+        ours, theirs = tmp_path / f"ours-{empty}", tmp_path / f"theirs-{empty}"
+        kw = dict(shape=(8, 8), chunks=(2, 2), shards=(4, 4), dtype="i4", fill_value=5, compressors=None,
+                  config={"write_empty_chunks": empty})
+        a = zarrnative.create_array(ours, **kw)
+        z = zarr.create_array(theirs, **kw)
+        for arr in (a, z):
+            arr[...] = 5
+            arr[4:, 4:] = want[4:, 4:]
+        assert (ours / "c" / "0" / "0").exists() == empty
         assert a._nshards_initialized == (4 if empty else 1)
-        want = np.full((8, 8), 5, "i4")
-        want[4:, 4:] = 1
+        shards = sorted(p.relative_to(theirs) for p in (theirs / "c").rglob("*") if p.is_file())
+        assert sorted(p.relative_to(ours) for p in (ours / "c").rglob("*") if p.is_file()) == shards
+        for key in shards:
+            assert (ours / key).read_bytes() == (theirs / key).read_bytes(), key
         np.testing.assert_array_equal(a[...], want)
-        np.testing.assert_array_equal(zarr.open_array(path, mode="r")[...], want)
+        np.testing.assert_array_equal(zarr.open_array(ours, mode="r")[...], want)
 
 
 def test_dimension_names_and_key_encoding(tmp_path):

@@ -248,6 +248,14 @@ TEST(ShardingCodec, MissingInnerChunksAndEmptyShards) {
   EXPECT_TRUE(c->encode_shard(a, out, {}));
   EXPECT_EQ(out.size(), c->index_size() + 6 * 4);
   EXPECT_TRUE(same(decode(*c, out.view()), a));
+  // With write_empty_chunks every inner chunk is stored, the fill ones too.
+  CodecOptions keep;
+  keep.write_empty_chunks = true;
+  EXPECT_TRUE(c->encode_shard(a, out, keep));
+  EXPECT_EQ(out.size(), c->index_size() + 4 * 6 * 4);
+  ShardIndex index = c->decode_index(out.view().subspan(out.size() - c->index_size()), out.size(), {});
+  for (size_t i = 0; i < c->num_inner_chunks(); ++i) EXPECT_FALSE(index.missing(i)) << i;
+  EXPECT_TRUE(same(decode(*c, out.view()), a));
   // A missing shard reads as the fill value, with one read call.
   auto missing = BytesRangeReader::missing();
   NDArray part = NDArray::empty(spec.dtype, {2, 2});

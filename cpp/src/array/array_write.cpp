@@ -130,28 +130,27 @@ void Array::store_chunk(const Shape& coords, const NDArray& chunk, const ArrayOp
     store_->erase(key);
     return;
   }
-  ByteBuffer encoded;
   if (sharding_) {
     // The shard streams into the store's writer as its inner chunks are
     // encoded; the writer opens with the first bytes, so an empty shard
-    // (every inner chunk the fill value) writes nothing.
+    // (every inner chunk the fill value, left out) writes nothing. With
+    // write_empty_chunks every inner chunk is stored, as zarr-python does.
+    codec::CodecOptions codec_options = options.codec;
+    codec_options.write_empty_chunks = options.write_empty_chunks;
     std::unique_ptr<store::StoreWriter> writer;
     bool any = sharding_->encode_shard_to(chunk, [&](std::span<const ByteView> pieces) {
       if (!writer) writer = store_->open_writer(key);
       writer->append(pieces);
-    }, options.codec);
+    }, codec_options);
     if (any) {
       writer->commit();
-      return;
-    }
-    if (!options.write_empty_chunks) {
+    } else {
       store_->erase(key);
-      return;
     }
-    sharding_->encode_empty_shard(encoded, options.codec);
-  } else {
-    pipeline_->encode(chunk, encoded, options.codec);
+    return;
   }
+  ByteBuffer encoded;
+  pipeline_->encode(chunk, encoded, options.codec);
   store_->set(key, encoded.view());
 }
 

@@ -79,6 +79,10 @@ struct CodecOptions {
   // Where a format alone says how large its output is, decoders refuse to
   // produce more than this (a decompression-bomb guard).
   uint64_t max_decoded_bytes = uint64_t{1} << 32;
+  // Sharding: inner chunks equal to the fill value are stored as well (the
+  // array's write_empty_chunks, as zarr-python stores them); by default they
+  // are left out of the shard.
+  bool write_empty_chunks = false;
 };
 
 class Codec {

@@ -140,10 +140,10 @@ class ShardingCodec final : public ArrayToBytesCodec {
   // Like encode(); returns false when every inner chunk equals the fill
   // value, so that `out` holds only an index of missing chunks (zarr-python
   // then stores nothing: a caller may erase the key instead of writing).
-  // Inner chunks that equal the fill value everywhere are left missing.
+  // Inner chunks that equal the fill value everywhere are left missing,
+  // unless options.write_empty_chunks.
   bool encode_shard(const NDArray& chunk, ByteBuffer& out, const CodecOptions& options) const;
-  // The bytes of a shard whose inner chunks are all missing: its index alone
-  // (what write_empty_chunks stores for a shard that is all fill value).
+  // The bytes of a shard whose inner chunks are all missing: its index alone.
   void encode_empty_shard(ByteBuffer& out, const CodecOptions& options) const;
   // Encodes the shard and hands its bytes to `sink` in file order, in one or
   // more calls (the pieces stay valid during the call only), so that a store

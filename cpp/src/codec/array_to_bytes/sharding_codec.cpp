@@ -301,7 +301,8 @@ bool ShardingCodec::encode_shard_to(const NDArray& chunk, const ShardSink& sink,
           Shape start = chunk_coords(order[b + k - lead]);
           for (size_t d = 0; d < start.size(); ++d) start[d] *= cs[d];
           NDArray view = sub_view(chunk, start, cs);
-          if (all_equal(view, fill)) return;  // left missing, as zarr-python does
+          // Left missing, as zarr-python does, unless empty chunks are written.
+          if (!options.write_empty_chunks && all_equal(view, fill)) return;
           inner_->encode(view, part, options);
         },
         [&](size_t k) { return static_cast<size_t>(order[b + k - lead]); });

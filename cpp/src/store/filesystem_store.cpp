@@ -239,19 +239,21 @@ std::optional<ByteBuffer> FilesystemStore::get(std::string_view key) {
     if (missing_errno(errno)) return std::nullopt;
     io_error(*this, "read", key, errno);
   }
+  thread_local std::unique_ptr<uint8_t[]> probe(new uint8_t[kProbeBytes]);
+  bool probed = false;  // the probe block holds the file's first kProbeBytes
   if (!large_values_.load(std::memory_order_relaxed)) {
     // Most values (tiny chunks above all) are small: one pread into this
     // thread's probe block, without asking the size first; an fstat was a
     // sixth of the system time of reading a 4 KiB chunk. A read that ends
     // short has the whole file. Anything else (a full probe, nothing, an
     // error, which is what a directory gives) goes the sized way below.
-    thread_local std::unique_ptr<uint8_t[]> probe(new uint8_t[kProbeBytes]);
     const ssize_t n = ::pread(fd.get(), probe.get(), kProbeBytes, 0);
     if (n > 0 && static_cast<size_t>(n) < kProbeBytes) {
       ByteBuffer out(static_cast<size_t>(n));
       std::memcpy(out.data(), probe.get(), static_cast<size_t>(n));
       return out;
     }
+    probed = static_cast<size_t>(n) == kProbeBytes;
   }
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) io_error(*this, "read", key, errno);
@@ -259,9 +261,12 @@ std::optional<ByteBuffer> FilesystemStore::get(std::string_view key) {
   const bool large = static_cast<uint64_t>(st.st_size) >= kProbeBytes;
   if (large != large_values_.load(std::memory_order_relaxed)) large_values_.store(large, std::memory_order_relaxed);
   ByteBuffer out(static_cast<size_t>(st.st_size));
-  ssize_t n = read_at(fd.get(), out.data(), 0, out.size());
+  // A full probe is the start of the file: only the rest is read.
+  const size_t have = probed && large ? kProbeBytes : 0;
+  if (have) std::memcpy(out.data(), probe.get(), have);
+  ssize_t n = read_at(fd.get(), out.data() + have, have, out.size() - have);
   if (n < 0) io_error(*this, "read", key, errno);
-  out.resize(static_cast<size_t>(n));
+  out.resize(have + static_cast<size_t>(n));
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cuda/cuda_util.h"
@@ -81,7 +82,12 @@ Scratch take_scratch(int device, uint64_t device_size, uint64_t pinned_size) {
     if (s.device_mem) cudaFree(s.device_mem);
     s.device_mem = nullptr;
     s.device_size = 0;
-    ok(cudaMalloc(&s.device_mem, device_size), "cudaMalloc (GPU read scratch)");
+    try {
+      ok(cudaMalloc(&s.device_mem, device_size), "cudaMalloc (GPU read scratch)");
+    } catch (...) {
+      release(s);  // the cached pinned area too
+      throw;
+    }
     s.device_size = device_size;
   }
   if (s.pinned_size < pinned_size) {
@@ -111,30 +117,56 @@ void give_back(int device, Scratch& s, bool reuse) {
   release(s);
 }
 
-// One compressor's chunks and the parts of the areas their nvCOMP call uses.
+// nvCOMP's scratch for one decompress call: zstd asks for about 3 bytes
+// per decoded byte, so a compressor's chunks are decoded in calls (parts) of
+// at most this much scratch each, one after another on the stream, sharing
+// one scratch area.
+constexpr uint64_t kTempBudget = uint64_t{2} << 30;
+
+// One compressor's chunks and the parts of the areas their nvCOMP calls use.
 struct Group {
   std::vector<size_t> chunks;
   uint64_t max_decoded = 0, total_decoded = 0;
-  uint64_t temp_bytes = 0;
+  std::vector<std::pair<size_t, size_t>> parts;  // [begin, end) of `chunks`, one nvCOMP call each
+  uint64_t temp_bytes = 0;                       // the largest part's scratch
   uint64_t comp_ptrs = 0, comp_bytes = 0, out_bytes = 0, out_ptrs = 0;  // tables
   uint64_t actual_bytes = 0, statuses = 0;                              // results
 };
 
-uint64_t nvcomp_temp_size(const nvcomp::Api& api, GpuCompressor c, const Group& g, cudaStream_t stream) {
+// The decompression options: nvCOMP's defaults, except that the CUDA backend
+// is asked for where the hardware decompression engine (Blackwell) would
+// report every chunk a success whatever its bytes: LZ4, which carries no
+// checksum, and deflate when its checksums are not verified.
+struct Options {
+  nvcompBatchedZstdDecompressOpts_t zstd = nvcompBatchedZstdDecompressDefaultOpts;
+  nvcompBatchedDeflateDecompressOpts_t deflate = nvcompBatchedDeflateDecompressDefaultOpts;
+  nvcompBatchedLZ4DecompressOpts_t lz4 = nvcompBatchedLZ4DecompressDefaultOpts;
+  explicit Options(bool checksums_verified) {
+    lz4.backend = NVCOMP_DECOMPRESS_BACKEND_CUDA;
+    if (!checksums_verified) deflate.backend = NVCOMP_DECOMPRESS_BACKEND_CUDA;
+  }
+};
+
+// The scratch one call over plan chunks chunks[begin, end) needs.
+uint64_t nvcomp_temp_size(const nvcomp::Api& api, GpuCompressor c, const Options& opts, const ReadPlan& plan,
+                          const std::vector<size_t>& chunks, size_t begin, size_t end, cudaStream_t stream) {
+  uint64_t max_decoded = 0, total_decoded = 0;
+  for (size_t j = begin; j < end; ++j) {
+    max_decoded = std::max(max_decoded, plan.chunks[chunks[j]].decoded_size);
+    total_decoded += plan.chunks[chunks[j]].decoded_size;
+  }
+  const size_t n = end - begin;
   size_t temp = 0;
   nvcompStatus_t st = nvcompSuccess;
   switch (c) {
     case GpuCompressor::kZstd:
-      st = api.zstd_temp_size(g.chunks.size(), g.max_decoded, nvcompBatchedZstdDecompressDefaultOpts, &temp,
-                              g.total_decoded, stream);
+      st = api.zstd_temp_size(n, max_decoded, opts.zstd, &temp, total_decoded, stream);
       break;
     case GpuCompressor::kDeflate:
-      st = api.deflate_temp_size(g.chunks.size(), g.max_decoded, nvcompBatchedDeflateDecompressDefaultOpts, &temp,
-                                 g.total_decoded, stream);
+      st = api.deflate_temp_size(n, max_decoded, opts.deflate, &temp, total_decoded, stream);
       break;
     case GpuCompressor::kLz4:
-      st = api.lz4_temp_size(g.chunks.size(), g.max_decoded, nvcompBatchedLZ4DecompressDefaultOpts, &temp,
-                             g.total_decoded, stream);
+      st = api.lz4_temp_size(n, max_decoded, opts.lz4, &temp, total_decoded, stream);
       break;
     case GpuCompressor::kNone: break;
   }
@@ -145,24 +177,54 @@ uint64_t nvcomp_temp_size(const nvcomp::Api& api, GpuCompressor c, const Group& 
   return temp;
 }
 
-nvcompStatus_t nvcomp_decompress(const nvcomp::Api& api, GpuCompressor c, size_t n, uint8_t* dev, const Group& g,
-                                 void* temp, uint64_t temp_bytes, cudaStream_t stream) {
-  auto* comp_ptrs = reinterpret_cast<const void* const*>(dev + g.comp_ptrs);
-  auto* comp_bytes = reinterpret_cast<const size_t*>(dev + g.comp_bytes);
-  auto* out_bytes = reinterpret_cast<const size_t*>(dev + g.out_bytes);
-  auto* actual = reinterpret_cast<size_t*>(dev + g.actual_bytes);
-  auto* out_ptrs = reinterpret_cast<void* const*>(dev + g.out_ptrs);
-  auto* statuses = reinterpret_cast<nvcompStatus_t*>(dev + g.statuses);
+// Splits a compressor's chunks into parts whose scratch stays within
+// kTempBudget (halving the part size until it does; a single chunk is
+// always a part), and sets the group's parts and largest scratch.
+void plan_parts(const nvcomp::Api& api, GpuCompressor c, const Options& opts, const ReadPlan& plan, Group& g,
+                cudaStream_t stream) {
+  const size_t n = g.chunks.size();
+  size_t per_part = n;
+  for (;;) {
+    g.parts.clear();
+    g.temp_bytes = 0;
+    bool fits = true;
+    for (size_t begin = 0; begin < n; begin += per_part) {
+      const size_t end = std::min(n, begin + per_part);
+      const uint64_t temp = nvcomp_temp_size(api, c, opts, plan, g.chunks, begin, end, stream);
+      if (temp > kTempBudget && per_part > 1) {
+        fits = false;
+        break;
+      }
+      g.parts.emplace_back(begin, end);
+      g.temp_bytes = std::max(g.temp_bytes, temp);
+    }
+    if (fits) return;
+    per_part = (per_part + 1) / 2;
+  }
+}
+
+// One nvCOMP call over the group's chunks [begin, end): the tables are read
+// from their `begin`th entries on.
+nvcompStatus_t nvcomp_decompress(const nvcomp::Api& api, GpuCompressor c, const Options& opts, uint8_t* dev,
+                                 const Group& g, size_t begin, size_t end, void* temp, uint64_t temp_bytes,
+                                 cudaStream_t stream) {
+  const size_t n = end - begin;
+  auto* comp_ptrs = reinterpret_cast<const void* const*>(dev + g.comp_ptrs) + begin;
+  auto* comp_bytes = reinterpret_cast<const size_t*>(dev + g.comp_bytes) + begin;
+  auto* out_bytes = reinterpret_cast<const size_t*>(dev + g.out_bytes) + begin;
+  auto* actual = reinterpret_cast<size_t*>(dev + g.actual_bytes) + begin;
+  auto* out_ptrs = reinterpret_cast<void* const*>(dev + g.out_ptrs) + begin;
+  auto* statuses = reinterpret_cast<nvcompStatus_t*>(dev + g.statuses) + begin;
   switch (c) {
     case GpuCompressor::kZstd:
-      return api.zstd_decompress(comp_ptrs, comp_bytes, out_bytes, actual, n, temp, temp_bytes, out_ptrs,
-                                 nvcompBatchedZstdDecompressDefaultOpts, statuses, stream);
+      return api.zstd_decompress(comp_ptrs, comp_bytes, out_bytes, actual, n, temp, temp_bytes, out_ptrs, opts.zstd,
+                                 statuses, stream);
     case GpuCompressor::kDeflate:
       return api.deflate_decompress(comp_ptrs, comp_bytes, out_bytes, actual, n, temp, temp_bytes, out_ptrs,
-                                    nvcompBatchedDeflateDecompressDefaultOpts, statuses, stream);
+                                    opts.deflate, statuses, stream);
     case GpuCompressor::kLz4:
-      return api.lz4_decompress(comp_ptrs, comp_bytes, out_bytes, actual, n, temp, temp_bytes, out_ptrs,
-                                nvcompBatchedLZ4DecompressDefaultOpts, statuses, stream);
+      return api.lz4_decompress(comp_ptrs, comp_bytes, out_bytes, actual, n, temp, temp_bytes, out_ptrs, opts.lz4,
+                                statuses, stream);
     case GpuCompressor::kNone: break;
   }
   return nvcompErrorInvalidValue;
@@ -213,6 +275,7 @@ bool execute_compiled() { return true; }
 void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& options) {
   DeviceScope scope(options.device);
   const cudaStream_t stream = to_stream(options.stream);
+  cudaGetLastError();  // an earlier call's error is not this read's: the launches below check theirs
   const int nd = plan.ndim;
 
   // --- what goes where ----------------------------------------------------
@@ -232,11 +295,12 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
   std::vector<CheckedChunk>& checked = checks.chunks;
 
   const nvcomp::Api* api = nullptr;
+  const Options opts(options.verify_checksums);
   uint64_t temp_bytes = 0;
   for (int k = 0; k < kCompressors; ++k) {
     if (groups[k].chunks.empty()) continue;
     if (!api) api = &nvcomp::api();  // throws kDeviceUnavailable naming why nvCOMP is missing
-    groups[k].temp_bytes = nvcomp_temp_size(*api, static_cast<GpuCompressor>(k + 1), groups[k], stream);
+    plan_parts(*api, static_cast<GpuCompressor>(k + 1), opts, plan, groups[k], stream);
     temp_bytes = std::max(temp_bytes, groups[k].temp_bytes);
   }
 
@@ -313,15 +377,22 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
     PhaseEvents events(options.timings != nullptr);
     events.mark(0, stream);
     ok(cudaMemcpyAsync(dev, host, upload, cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync (upload)");
+    // The results area starts as "failed" (all ones): an entry nvCOMP or a
+    // kernel did not write cannot pass as the previous read's success.
+    if (results_end > results_begin) {
+      ok(cudaMemsetAsync(dev + results_begin, 0xFF, results_end - results_begin, stream),
+         "cudaMemsetAsync (results)");
+    }
     events.mark(1, stream);
     for (int k = 0; k < kCompressors; ++k) {
       const Group& g = groups[k];
-      if (g.chunks.empty()) continue;
       const GpuCompressor c = static_cast<GpuCompressor>(k + 1);
-      nvcompStatus_t st = nvcomp_decompress(*api, c, g.chunks.size(), dev, g, dev + temp_at, temp_bytes, stream);
-      if (st != nvcompSuccess) {
-        throw Error(ErrorCode::kCudaError, std::string("nvCOMP batched ") + to_string(c) +
-                                               " decompression failed to start: " + api->status_string(st));
+      for (const auto& [begin, end] : g.parts) {
+        nvcompStatus_t st = nvcomp_decompress(*api, c, opts, dev, g, begin, end, dev + temp_at, temp_bytes, stream);
+        if (st != nvcompSuccess) {
+          throw Error(ErrorCode::kCudaError, std::string("nvCOMP batched ") + to_string(c) +
+                                                 " decompression failed to start: " + api->status_string(st));
+        }
       }
     }
     events.mark(2, stream);
@@ -379,8 +450,12 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
       }
     }
   } catch (...) {
-    cudaStreamSynchronize(stream);  // nothing may still use the scratch
-    give_back(options.device, scratch, options.reuse_buffers);
+    // Nothing may still use the scratch. A stream that cannot synchronize has
+    // a broken context (nvCOMP's decoders may read out of bounds on corrupt
+    // input): its buffers are freed, not kept for the next read.
+    const bool healthy = cudaStreamSynchronize(stream) == cudaSuccess;
+    if (!healthy) cudaGetLastError();
+    give_back(options.device, scratch, options.reuse_buffers && healthy);
     throw;
   }
   give_back(options.device, scratch, options.reuse_buffers);

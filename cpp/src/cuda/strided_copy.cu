@@ -3,8 +3,10 @@
 // arrays. Used to compact or scatter device views whose strides differ.
 #include <cuda_runtime.h>
 
+#include <cstdint>
 #include <string>
 
+#include "cuda/cuda_util.h"
 #include "zarrnative/common/error.h"
 #include "zarrnative/cuda/runtime.h"
 
@@ -35,7 +37,24 @@ __global__ void strided_copy_kernel(char* dst, const char* src, Layout layout, i
   }
 }
 
-struct alignas(16) Item16 { uint64_t a, b; };
+// Moved as two 8-byte words: alignas(16) would have the compiler emit
+// 16-byte loads, which fault on a complex128 view that is 8-byte aligned.
+struct Item16 {
+  uint64_t a, b;
+};
+
+// The widest unit (1 to 16 bytes, dividing the item size) that every address
+// the copy touches is aligned to: the two base addresses and every stride.
+int64_t copy_unit(const void* dst, const void* src, const Layout& layout, int64_t itemsize) {
+  uint64_t bits = static_cast<uint64_t>(itemsize) | reinterpret_cast<uintptr_t>(dst) |
+                  reinterpret_cast<uintptr_t>(src);
+  for (int k = 0; k < layout.ndim; ++k) {
+    bits |= static_cast<uint64_t>(layout.dst[k]) | static_cast<uint64_t>(layout.src[k]);
+  }
+  int64_t unit = 16;
+  while (unit > 1 && (bits & static_cast<uint64_t>(unit - 1)) != 0) unit /= 2;
+  return unit;
+}
 
 }  // namespace
 
@@ -57,29 +76,42 @@ void strided_copy_device(void* dst, const int64_t* dst_strides, const void* src,
   }
   layout.ndim = n;
   if (total == 0) return;
-  int previous = 0;
-  cudaGetDevice(&previous);
-  cudaSetDevice(device);
+  if (itemsize != 1 && itemsize != 2 && itemsize != 4 && itemsize != 8 && itemsize != 16) {
+    throw Error(ErrorCode::kInvalidArgument, "device strided copy of items of " + std::to_string(itemsize) +
+                                                 " bytes is not supported");
+  }
+  // Items whose addresses are not aligned to their size (views from the CUDA
+  // array interface may be) move in narrower units: one more dimension.
+  const int64_t unit = copy_unit(dst, src, layout, itemsize);
+  if (unit < itemsize) {
+    if (layout.ndim == kMaxKernelDims) {
+      throw Error(ErrorCode::kInvalidArgument, "device strided copy supports at most 31 non-unit dimensions "
+                                               "for items not aligned to their size");
+    }
+    layout.shape[layout.ndim] = itemsize / unit;
+    layout.dst[layout.ndim] = unit;
+    layout.src[layout.ndim] = unit;
+    ++layout.ndim;
+    total *= itemsize / unit;
+  }
+  detail::DeviceScope scope(device);
+  cudaGetLastError();  // an earlier call's error is not this launch's
   const int threads = 256;
   const int64_t want = (total + threads - 1) / threads;
   const int blocks = static_cast<int>(want < 65535 ? want : 65535);
   char* d = static_cast<char*>(dst);
   const char* s = static_cast<const char*>(src);
-  switch (itemsize) {
+  switch (unit) {
     case 1: strided_copy_kernel<uint8_t><<<blocks, threads>>>(d, s, layout, total); break;
     case 2: strided_copy_kernel<uint16_t><<<blocks, threads>>>(d, s, layout, total); break;
     case 4: strided_copy_kernel<uint32_t><<<blocks, threads>>>(d, s, layout, total); break;
     case 8: strided_copy_kernel<uint64_t><<<blocks, threads>>>(d, s, layout, total); break;
-    case 16: strided_copy_kernel<Item16><<<blocks, threads>>>(d, s, layout, total); break;
-    default:
-      cudaSetDevice(previous);
-      throw Error(ErrorCode::kInvalidArgument, "device strided copy of items of " + std::to_string(itemsize) +
-                                                   " bytes is not supported");
+    default: strided_copy_kernel<Item16><<<blocks, threads>>>(d, s, layout, total); break;
   }
   cudaError_t err = cudaGetLastError();
   if (err == cudaSuccess) err = cudaDeviceSynchronize();
-  cudaSetDevice(previous);
   if (err != cudaSuccess) {
+    cudaGetLastError();
     throw Error(ErrorCode::kCudaError, std::string("strided copy kernel failed: ") + cudaGetErrorString(err));
   }
 }

@@ -236,13 +236,15 @@ class PhaseEvents {
   static constexpr int kMarks = 5;  // before upload, decompress, checks, scatter; after scatter
   explicit PhaseEvents(bool on) {
     if (!on) return;
-    for (cudaEvent_t& e : events_) ok(cudaEventCreate(&e), "cudaEventCreate");
+    try {
+      for (cudaEvent_t& e : events_) ok(cudaEventCreate(&e), "cudaEventCreate");
+    } catch (...) {
+      destroy();  // those made before the one that failed
+      throw;
+    }
     on_ = true;
   }
-  ~PhaseEvents() {
-    if (!on_) return;
-    for (cudaEvent_t e : events_) cudaEventDestroy(e);
-  }
+  ~PhaseEvents() { destroy(); }
   PhaseEvents(const PhaseEvents&) = delete;
   PhaseEvents& operator=(const PhaseEvents&) = delete;
   void mark(int i, cudaStream_t stream) {
@@ -260,6 +262,12 @@ class PhaseEvents {
   }
 
  private:
+  void destroy() {
+    for (cudaEvent_t& e : events_) {
+      if (e) cudaEventDestroy(e);
+      e = nullptr;
+    }
+  }
   bool on_ = false;
   cudaEvent_t events_[kMarks] = {};
 };

@@ -18,7 +18,9 @@
 // A chunk is written with one store set (the filesystem store writes a
 // temporary file, then renames it), so an interrupted write leaves every
 // chunk either old or new. With write_empty_chunks false (the default), a
-// chunk equal to the fill value everywhere is erased instead of written.
+// chunk equal to the fill value everywhere is erased instead of written, and
+// a shard leaves out its inner chunks that are; with it true, every chunk and
+// every inner chunk is stored, as zarr-python stores them.
 #pragma once
 
 #include <memory>

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/fs_util.h"
 #include "zarrnative/common/error.h"
 #include "zarrnative/store/filesystem_store.h"
 #include "zarrnative/store/memory_store.h"
@@ -479,6 +480,23 @@ TEST_F(FilesystemStoreTest, ValuesOfEverySizeAroundTheProbeReadWhole) {
       EXPECT_FALSE(store.get("v").has_value());  // a directory, between every two
     }
   }
+}
+
+TEST(FilesystemUtil, ShortReadsEndFilesOnLocalFilesystemsOnly) {
+  // The test's temp dir is on a local filesystem (ext4 or tmpfs here); /proc
+  // and /sys are not filesystems where get() may trust a short read.
+  TempDir dir;
+  const int local = ::open(dir.path.c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(local, 0);
+  EXPECT_TRUE(zn::store::fs::short_reads_end_files(local));
+  ::close(local);
+  for (const char* other : {"/proc", "/sys"}) {
+    const int fd = ::open(other, O_RDONLY | O_DIRECTORY);
+    ASSERT_GE(fd, 0) << other;
+    EXPECT_FALSE(zn::store::fs::short_reads_end_files(fd)) << other;
+    ::close(fd);
+  }
+  EXPECT_FALSE(zn::store::fs::short_reads_end_files(-1));
 }
 
 TEST_F(FilesystemStoreTest, ConcurrentWritersOfOneKeyLeaveOneWholeValue) {

@@ -241,12 +241,19 @@ std::optional<ByteBuffer> FilesystemStore::get(std::string_view key) {
   }
   thread_local std::unique_ptr<uint8_t[]> probe(new uint8_t[kProbeBytes]);
   bool probed = false;  // the probe block holds the file's first kProbeBytes
-  if (!large_values_.load(std::memory_order_relaxed)) {
+  int probe_ok = probe_reads_.load(std::memory_order_relaxed);
+  if (probe_ok < 0) {
+    probe_ok = fs::short_reads_end_files(root.get()) ? 1 : 0;
+    probe_reads_.store(probe_ok, std::memory_order_relaxed);
+  }
+  if (probe_ok == 1 && !large_values_.load(std::memory_order_relaxed)) {
     // Most values (tiny chunks above all) are small: one pread into this
     // thread's probe block, without asking the size first; an fstat was a
     // sixth of the system time of reading a 4 KiB chunk. A read that ends
     // short has the whole file. Anything else (a full probe, nothing, an
     // error, which is what a directory gives) goes the sized way below.
+    // Only where the root's filesystem ends files at short reads (not FUSE
+    // or network filesystems, which may return less mid-file).
     const ssize_t n = ::pread(fd.get(), probe.get(), kProbeBytes, 0);
     if (n > 0 && static_cast<size_t>(n) < kProbeBytes) {
       ByteBuffer out(static_cast<size_t>(n));

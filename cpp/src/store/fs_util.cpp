@@ -3,8 +3,10 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -206,6 +208,24 @@ int remove_tree(int dirfd, const char* name) {
   ::closedir(dir);
   if (::unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT && !err) err = errno;
   return err;
+}
+
+bool short_reads_end_files(int fd) {
+  struct statfs info;
+  if (::fstatfs(fd, &info) != 0) return false;
+  constexpr unsigned long kZfsMagic = 0x2fc12fc1;
+  switch (static_cast<unsigned long>(info.f_type)) {
+    case EXT4_SUPER_MAGIC:  // ext2 and ext3 too
+    case XFS_SUPER_MAGIC:
+    case BTRFS_SUPER_MAGIC:
+    case F2FS_SUPER_MAGIC:
+    case TMPFS_MAGIC:
+    case OVERLAYFS_SUPER_MAGIC:
+    case kZfsMagic:
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace zarrnative::store::fs

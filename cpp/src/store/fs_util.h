@@ -58,5 +58,11 @@ std::vector<std::string> dir_entries(int dirfd);
 // Removes `name` in `dirfd`, a file or a directory tree (never following
 // symlinks). Returns errno (0 on success).
 int remove_tree(int dirfd, const char* name);
+// Whether `fd` lies on a local disk or memory filesystem (ext2/3/4, XFS,
+// btrfs, F2FS, ZFS, tmpfs, overlayfs), where a read of a regular file that
+// returns fewer bytes than asked has reached the end of the file. FUSE and
+// network filesystems may return short reads mid-file: false for them, and
+// for anything unknown.
+bool short_reads_end_files(int fd);
 
 }  // namespace zarrnative::store::fs

@@ -91,6 +91,9 @@ class FilesystemStore final : public Store {
   // Whether the last value get() read was too large for its first probing
   // read: then it asks the size first (see get()).
   std::atomic<bool> large_values_{false};
+  // Whether get() may probe at all: the root is on a filesystem where a short
+  // read ends the file (-1: not known yet).
+  std::atomic<int> probe_reads_{-1};
 };
 
 }  // namespace zarrnative::store

@@ -41,6 +41,38 @@ void* take_fitting(Slot (&slots)[N], size_t n, size_t max_waste, size_t& capacit
   return p;
 }
 
+// Keeps a freed block in `slots`: in an empty slot, else in place of the
+// smallest cached block when that is smaller; then releases the smallest
+// others until the slots hold at most `budget` bytes. False when the block is
+// not kept (the caller releases it).
+template <size_t N, typename Release>
+bool keep_in(Block (&slots)[N], void* p, size_t capacity, size_t budget, Release release) {
+  Block* slot = &slots[0];
+  for (Block& b : slots) {
+    if (!b.p) {
+      slot = &b;
+      break;
+    }
+    if (b.cap < slot->cap) slot = &b;
+  }
+  if (slot->p && slot->cap >= capacity) return false;
+  if (slot->p) release(*slot);
+  *slot = Block{p, capacity};
+  for (;;) {
+    size_t total = 0;
+    Block* smallest = nullptr;
+    for (Block& b : slots) {
+      if (!b.p) continue;
+      total += b.cap;
+      if (&b != slot && (!smallest || b.cap < smallest->cap)) smallest = &b;
+    }
+    if (total <= budget || !smallest) break;
+    release(*smallest);
+    *smallest = Block{};
+  }
+  return true;
+}
+
 // Small blocks (encoded chunks and chunk scratch of a few KiB, the tiny-chunk
 // case) come from malloc, 64-byte aligned. A 64-aligned malloc splits and
 // frees around each block, which on a read of 4 KiB gzip chunks took a tenth
@@ -204,31 +236,10 @@ void* take_small(size_t n, size_t& capacity) {
   return take_fitting(c->small, n, n / 2, capacity);
 }
 
-// Keeps a freed small block in an empty slot; when none is empty, or the
-// total would pass kSmallBytes, the blocks in the first slots are freed.
+// Keeps a freed small block for reuse by this thread; false when not kept.
 bool keep_small(void* p, size_t capacity) {
   ThreadCache* c = capacity <= kSmallBytes ? cache() : nullptr;
-  if (!c) return false;
-  size_t total = capacity;
-  Block* slot = nullptr;
-  for (Block& b : c->small) {
-    if (!b.p) {
-      if (!slot) slot = &b;
-      continue;
-    }
-    total += b.cap;
-  }
-  // Full, or over the byte budget: the blocks in the first slots go.
-  for (Block& b : c->small) {
-    if (slot && total <= kSmallBytes) break;
-    if (!b.p) continue;
-    total -= b.cap;
-    std::free(b.p);
-    b = Block{};
-    if (!slot) slot = &b;
-  }
-  *slot = Block{p, capacity};
-  return true;
+  return c && keep_in(c->small, p, capacity, kSmallBytes, [](const Block& b) { std::free(b.p); });
 }
 
 }  // namespace
@@ -288,37 +299,7 @@ void big_free(void* p, size_t capacity) noexcept {
   const bool huge = reinterpret_cast<uintptr_t>(p) % kHugePage == 0;
   if (huge && capacity >= kSharedMin && keep_shared(p, capacity)) return;
   ThreadCache* c = capacity <= kCacheMax && !huge ? cache() : nullptr;
-  if (c) {
-    // Keep it: replace an empty slot, else the smaller cached block.
-    Block* slot = &c->slots[0];
-    for (Block& b : c->slots) {
-      if (!b.p) {
-        slot = &b;
-        break;
-      }
-      if (b.cap < slot->cap) slot = &b;
-    }
-    if (slot->p && slot->cap >= capacity) {
-      munmap(p, capacity);
-      return;
-    }
-    if (slot->p) munmap(slot->p, slot->cap);
-    *slot = Block{p, capacity};
-    // Keep the total bounded: drop the smallest others until it fits.
-    for (;;) {
-      size_t total = 0;
-      Block* smallest = nullptr;
-      for (Block& b : c->slots) {
-        if (!b.p) continue;
-        total += b.cap;
-        if (&b != slot && (!smallest || b.cap < smallest->cap)) smallest = &b;
-      }
-      if (total <= kCacheBytes || !smallest) break;
-      munmap(smallest->p, smallest->cap);
-      *smallest = Block{};
-    }
-    return;
-  }
+  if (c && keep_in(c->slots, p, capacity, kCacheBytes, [](const Block& b) { munmap(b.p, b.cap); })) return;
   munmap(p, capacity);
 }
 

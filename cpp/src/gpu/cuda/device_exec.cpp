@@ -126,7 +126,7 @@ constexpr uint64_t kTempBudget = uint64_t{2} << 30;
 // One compressor's chunks and the parts of the areas their nvCOMP calls use.
 struct Group {
   std::vector<size_t> chunks;
-  uint64_t max_decoded = 0, total_decoded = 0;
+  uint64_t total_decoded = 0;
   std::vector<std::pair<size_t, size_t>> parts;  // [begin, end) of `chunks`, one nvCOMP call each
   uint64_t temp_bytes = 0;                       // the largest part's scratch
   uint64_t comp_ptrs = 0, comp_bytes = 0, out_bytes = 0, out_ptrs = 0;  // tables
@@ -147,13 +147,13 @@ struct Options {
   }
 };
 
-// The scratch one call over plan chunks chunks[begin, end) needs.
+// The scratch one call over the group's chunks [begin, end) needs.
 uint64_t nvcomp_temp_size(const nvcomp::Api& api, GpuCompressor c, const Options& opts, const ReadPlan& plan,
-                          const std::vector<size_t>& chunks, size_t begin, size_t end, cudaStream_t stream) {
+                          const Group& g, size_t begin, size_t end, cudaStream_t stream) {
   uint64_t max_decoded = 0, total_decoded = 0;
   for (size_t j = begin; j < end; ++j) {
-    max_decoded = std::max(max_decoded, plan.chunks[chunks[j]].decoded_size);
-    total_decoded += plan.chunks[chunks[j]].decoded_size;
+    max_decoded = std::max(max_decoded, plan.chunks[g.chunks[j]].decoded_size);
+    total_decoded += plan.chunks[g.chunks[j]].decoded_size;
   }
   const size_t n = end - begin;
   size_t temp = 0;
@@ -190,7 +190,7 @@ void plan_parts(const nvcomp::Api& api, GpuCompressor c, const Options& opts, co
     bool fits = true;
     for (size_t begin = 0; begin < n; begin += per_part) {
       const size_t end = std::min(n, begin + per_part);
-      const uint64_t temp = nvcomp_temp_size(api, c, opts, plan, g.chunks, begin, end, stream);
+      const uint64_t temp = nvcomp_temp_size(api, c, opts, plan, g, begin, end, stream);
       if (temp > kTempBudget && per_part > 1) {
         fits = false;
         break;
@@ -293,7 +293,6 @@ void execute_plan(const ReadPlan& plan, void* out, const DeviceReadOptions& opti
     if (c.compressor == GpuCompressor::kNone) continue;
     Group& g = groups[static_cast<int>(c.compressor) - 1];
     g.chunks.push_back(i);
-    g.max_decoded = std::max(g.max_decoded, c.decoded_size);
     g.total_decoded += c.decoded_size;
   }
   // Offsets in the arena for now; made device addresses once it exists.

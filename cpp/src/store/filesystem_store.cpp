@@ -239,8 +239,7 @@ std::optional<ByteBuffer> FilesystemStore::get(std::string_view key) {
     if (missing_errno(errno)) return std::nullopt;
     io_error(*this, "read", key, errno);
   }
-  thread_local std::unique_ptr<uint8_t[]> probe(new uint8_t[kProbeBytes]);
-  bool probed = false;  // the probe block holds the file's first kProbeBytes
+  const uint8_t* probed = nullptr;  // the file's first kProbeBytes, when a probe read them
   int probe_ok = probe_reads_.load(std::memory_order_relaxed);
   if (probe_ok < 0) {
     probe_ok = fs::short_reads_end_files(root.get()) ? 1 : 0;
@@ -254,13 +253,14 @@ std::optional<ByteBuffer> FilesystemStore::get(std::string_view key) {
     // error, which is what a directory gives) goes the sized way below.
     // Only where the root's filesystem ends files at short reads (not FUSE
     // or network filesystems, which may return less mid-file).
+    thread_local std::unique_ptr<uint8_t[]> probe(new uint8_t[kProbeBytes]);
     const ssize_t n = ::pread(fd.get(), probe.get(), kProbeBytes, 0);
     if (n > 0 && static_cast<size_t>(n) < kProbeBytes) {
       ByteBuffer out(static_cast<size_t>(n));
       std::memcpy(out.data(), probe.get(), static_cast<size_t>(n));
       return out;
     }
-    probed = static_cast<size_t>(n) == kProbeBytes;
+    if (static_cast<size_t>(n) == kProbeBytes) probed = probe.get();
   }
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) io_error(*this, "read", key, errno);
@@ -270,7 +270,7 @@ std::optional<ByteBuffer> FilesystemStore::get(std::string_view key) {
   ByteBuffer out(static_cast<size_t>(st.st_size));
   // A full probe is the start of the file: only the rest is read.
   const size_t have = probed && large ? kProbeBytes : 0;
-  if (have) std::memcpy(out.data(), probe.get(), have);
+  if (have) std::memcpy(out.data(), probed, have);
   ssize_t n = read_at(fd.get(), out.data() + have, have, out.size() - have);
   if (n < 0) io_error(*this, "read", key, errno);
   out.resize(have + static_cast<size_t>(n));

@@ -193,30 +193,34 @@ def settle_page_cache():
     return common.write_proc("/proc/sys/vm/drop_caches", "1")
 
 
-def warm_files(path):
-    """Reads every file below `path` once, so that it is in the page cache."""
+def _files_below(path):
     for root, _, files in os.walk(path):
         for name in files:
-            try:
-                with open(os.path.join(root, name), "rb", buffering=0) as f:
-                    while f.read(1 << 20):
-                        pass
-            except OSError:
-                continue
+            yield os.path.join(root, name)
+
+
+def warm_files(path):
+    """Reads every file below `path` once, so that it is in the page cache."""
+    for name in _files_below(path):
+        try:
+            with open(name, "rb", buffering=0) as f:
+                while f.read(1 << 20):
+                    pass
+        except OSError:
+            continue
 
 
 def _drop_cached_pages(path):
     """Asks the kernel to drop the (clean) cached pages of every file below `path`."""
-    for root, _, files in os.walk(path):
-        for name in files:
-            try:
-                fd = os.open(os.path.join(root, name), os.O_RDONLY)
-            except OSError:
-                continue
-            try:
-                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-            finally:
-                os.close(fd)
+    for name in _files_below(path):
+        try:
+            fd = os.open(name, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
 
 
 OPS = {"read": op_read, "chunk": op_chunk, "slice": op_slice, "crop": op_crop, "crops": op_crops, "batch": op_batch,

@@ -116,12 +116,12 @@ void strided_copy_host(void* dst, const int64_t* dst_strides, const void* src,
   const int64_t row = d.shape[n - 1];
   int64_t span = 0;  // bytes between the first and the last destination row
   for (int i = 0; i + 1 < n; ++i) span += (d.shape[i] - 1) * (d.dst[i] < 0 ? -d.dst[i] : d.dst[i]);
-  const bool stream = n > 1 && span >= kStreamSpan && row * itemsize >= kStreamRow;
+  const int64_t row_bytes = row * itemsize;
+  const bool stream = n > 1 && span >= kStreamSpan && row_bytes >= kStreamRow;
   // Short contiguous source rows far apart (a chunk gathered out of a large
   // array): the row kPrefetchRows ahead in the next dimension out is asked
   // for now, which the hardware's stride prefetcher does not do for rows this
   // short. A prefetch never faults, so running past the array is harmless.
-  const int64_t row_bytes = row * itemsize;
   const bool prefetch = n > 1 && d.src[n - 1] == itemsize && row_bytes <= kPrefetchRowMax &&
                         (d.src[n - 2] > 2 * row_bytes || d.src[n - 2] < 0);
   const int64_t ahead = prefetch ? kPrefetchRows * d.src[n - 2] : 0;

@@ -193,10 +193,7 @@ def ts_unsupported(case: Case) -> str | None:
 
 
 def zn_unsupported(case: Case) -> str | None:
-    if case.dtype in TIME:
-        return ("zarrnative has no datetime64/timedelta64 data type yet (zarr-python 3.1.6 writes them as "
-                "v3 numpy.datetime64/numpy.timedelta64 and v2 '<M8[unit]'/'<m8[unit]'); out of scope for issue 4")
-    return None
+    return None  # every case of the matrix (tests/test_dtypes_more.py has the other fixed-size types)
 
 
 # --- data ---------------------------------------------------------------------------------------------

@@ -359,9 +359,12 @@ def test_codec_errors_name_the_file():
 
 
 def test_v2_errors():
-    zarray = {"zarr_format": 2, "shape": [4], "chunks": [2], "dtype": "<U4", "fill_value": 0,
+    zarray = {"zarr_format": 2, "shape": [4], "chunks": [2], "dtype": "<q16", "fill_value": 0,
               "order": "C", "filters": None, "compressor": None}
-    with pytest.raises(_core.MetadataValidationError, match=r"\.zarray at 'x': 'dtype' \"<U4\""):
+    with pytest.raises(_core.MetadataValidationError, match=r"\.zarray at 'x': 'dtype' \"<q16\""):
+        _core.ArrayMetadata.parse_v2(json.dumps(zarray), None, "x")
+    zarray["dtype"] = "<U4"  # text takes a string fill value (zarr-python: "Expected a string")
+    with pytest.raises(_core.MetadataValidationError, match=r"\.zarray at 'x': 'fill_value' must be a string"):
         _core.ArrayMetadata.parse_v2(json.dumps(zarray), None, "x")
     zarray["dtype"] = "<i4"
     with pytest.raises(_core.MetadataValidationError, match=r"\.zattrs at 'x'"):

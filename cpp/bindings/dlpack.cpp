@@ -117,6 +117,11 @@ nb::object dlpack_export(const NDArray& self, nb::handle stream, nb::handle max_
                             " items (they are pointers); numpy.asarray(x) converts them")
                                .c_str());
   }
+  try {
+    (void)self.dtype().dlpack_code();
+  } catch (const Error& e) {  // times, fixed-length text, raw bytes
+    throw nb::buffer_error((std::string("__dlpack__: ") + e.what()).c_str());
+  }
   if (!self.dtype().is_native()) {
     throw nb::buffer_error(("__dlpack__: DLPack has no byte order, and this array's dtype " + self.dtype().typestr() +
                             " is not in the machine's byte order; convert it (for example "

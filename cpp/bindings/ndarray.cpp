@@ -93,8 +93,15 @@ int ndarray_getbuffer(PyObject* self, Py_buffer* view, int flags) {
     PyErr_SetString(PyExc_BufferError, "NDArray is not contiguous in the layout the consumer asked for");
     return -1;
   }
+  std::string format;
+  try {  // no exception may leave a C slot
+    format = a->dtype().buffer_format();
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_BufferError, e.what());
+    return -1;
+  }
   auto* info = new ViewInfo;
-  info->format = a->dtype().buffer_format();
+  info->format = std::move(format);
   for (int i = 0; i < a->ndim(); ++i) {
     info->shape.push_back(a->shape()[i]);
     info->strides.push_back(a->strides()[i]);

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "zarrnative/common/dtype.h"
 #include "zarrnative/common/error.h"
 
@@ -103,4 +105,42 @@ TEST(DType, StringAndBytesHaveNoBufferFormatDLPackCodeOrTypestrSpelling) {
     }
   }
   EXPECT_THROW(DType::from_buffer_format("O", 8), Error);
+}
+
+TEST(DType, TimesFixedLengthTextAndRawBytes) {
+  for (const char* s :
+       {"<M8", "<M8[D]", ">M8[10ns]", "<m8[s]", ">m8[25us]", "<M8[as]", "|S1", "|S40", "<U3", ">U1", "|V5", "|V1"}) {
+    EXPECT_EQ(DType::from_typestr(s).typestr(), s);
+  }
+  DType t = DType::from_typestr(">M8[10ns]");
+  EXPECT_EQ(t.kind(), DTypeKind::kDatetime);
+  EXPECT_EQ(t.time_unit(), zarrnative::TimeUnit::kns);
+  EXPECT_EQ(t.time_scale(), 10u);
+  EXPECT_EQ(t.itemsize(), 8u);
+  EXPECT_NE(t, DType::from_typestr(">M8[ns]"));           // the unit and scale are part of the type
+  EXPECT_EQ(DType::from_typestr("<U3").itemsize(), 12u);  // numpy counts characters
+  EXPECT_EQ(DType::from_typestr("|S4").byte_order(), ByteOrder::kNotApplicable);
+  EXPECT_EQ(DType::from_typestr("<S4").typestr(), "|S4");
+  EXPECT_EQ(DType::from_typestr("<U3").zarr_v3_name(), "fixed_length_utf32");
+  for (const char* bad : {"<M8[]", "<M8[xs]", "<M8[0s]", "<M4", "<M8[s", "|S0", "|V", "<U0", "|S99999999999"}) {
+    EXPECT_THROW(DType::from_typestr(bad), Error) << bad;
+  }
+  EXPECT_THROW(t.buffer_format(), Error);
+  EXPECT_THROW(DType::from_typestr("|S3").dlpack_code(), Error);
+}
+
+TEST(DType, SwapUnits) {
+  EXPECT_EQ(DType::from_typestr("<i4").swap_unit(), 4u);
+  EXPECT_EQ(DType::from_typestr("<c16").swap_unit(), 8u);
+  EXPECT_EQ(DType::from_typestr("<U5").swap_unit(), 4u);
+  EXPECT_EQ(DType::from_typestr("<m8[s]").swap_unit(), 8u);
+  EXPECT_EQ(DType::from_typestr("|S8").swap_unit(), 1u);
+  EXPECT_EQ(DType::from_typestr("|V8").swap_unit(), 1u);
+  uint8_t u[8] = {'a', 0, 0, 0, 'b', 0, 0, 0};
+  zarrnative::swap_elements(u, 8, DType::from_typestr("<U2"));  // each character on its own
+  const uint8_t want[8] = {0, 0, 0, 'a', 0, 0, 0, 'b'};
+  EXPECT_EQ(std::memcmp(u, want, 8), 0);
+  uint8_t s[4] = {1, 2, 3, 4};
+  zarrnative::swap_elements(s, 4, DType::from_typestr("|S4"));  // bytes never swap
+  EXPECT_EQ(s[0], 1);
 }

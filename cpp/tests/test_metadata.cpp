@@ -361,34 +361,57 @@ TEST(MetadataV3, ErrorsNameTheFileAndTheField) {
       {[](json& d) { d.erase("zarr_format"); }, {"'zarr_format' is required"}},
       {[](json& d) { d["node_type"] = "group"; }, {"'node_type'", "group, not an array"}},
       {[](json& d) { d.erase("node_type"); }, {"'node_type' is required"}},
-      {[](json& d) { d["shape"] = {10, -1}; }, {"'shape' must be a list of non-negative integers", "[10,-1]"}},
+      {[](json& d) {
+         d["shape"] = {10, -1};
+       },
+       {"'shape' must be a list of non-negative integers", "[10,-1]"}},
       {[](json& d) { d["shape"] = "10"; }, {"'shape'"}},
-      {[](json& d) { d["shape"] = {10.5, 7}; }, {"'shape'"}},
+      {[](json& d) {
+         d["shape"] = {10.5, 7};
+       },
+       {"'shape'"}},
       {[](json& d) { d.erase("shape"); }, {"'shape' is required"}},
       {[](json& d) { d["data_type"] = "float128"; }, {"'data_type'", "float128", "not supported"}},
-      {[](json& d) { d["data_type"] = {{"name", "numpy.datetime64"}}; }, {"'data_type'", "extension"}},
+      {[](json& d) {
+         d["data_type"] = {{"name", "numpy.datetime64"}};
+       },
+       {"'data_type'", "'unit'"}},
       {[](json& d) { d["chunk_grid"]["name"] = "rectilinear"; }, {"'chunk_grid'", "rectilinear", "regular"}},
-      {[](json& d) { d["chunk_grid"]["configuration"]["chunk_shape"] = {4, 0}; }, {"'chunk_shape'", "positive"}},
+      {[](json& d) {
+         d["chunk_grid"]["configuration"]["chunk_shape"] = {4, 0};
+       },
+       {"'chunk_shape'", "positive"}},
       {[](json& d) { d["chunk_grid"]["configuration"]["chunk_shape"] = {4}; }, {"'chunk_shape'", "dimensions"}},
       {[](json& d) { d["chunk_grid"]["configuration"].erase("chunk_shape"); }, {"'chunk_grid'", "chunk_shape"}},
       {[](json& d) { d["chunk_grid"] = 5; }, {"'chunk_grid'"}},
       {[](json& d) { d["chunk_key_encoding"]["name"] = "v9"; }, {"'chunk_key_encoding'", "v9"}},
-      {[](json& d) { d["chunk_key_encoding"]["configuration"]["separator"] = "-"; }, {"'chunk_key_encoding'", "separator"}},
+      {[](json& d) { d["chunk_key_encoding"]["configuration"]["separator"] = "-"; },
+       {"'chunk_key_encoding'", "separator"}},
       {[](json& d) { d["fill_value"] = "nope"; }, {"'fill_value'", "float64"}},
       {[](json& d) { d.erase("fill_value"); }, {"'fill_value' is required"}},
       {[](json& d) { d["codecs"] = json::array(); }, {"'codecs'", "non-empty list"}},
-      {[](json& d) { d["codecs"] = json::parse(R"([{"name": "nosuch"}])"); }, {"unknown codec 'nosuch'"},
+      {[](json& d) { d["codecs"] = json::parse(R"([{"name": "nosuch"}])"); },
+       {"unknown codec 'nosuch'"},
        ErrorCode::kCodecConfig},
       {[](json& d) { d["codecs"][1]["configuration"]["level"] = 99; }, {"zstd", "99"}, ErrorCode::kCodecConfig},
       {[](json& d) { d["attributes"] = json::array(); }, {"'attributes' must be an object"}},
       {[](json& d) { d["dimension_names"] = {"x"}; }, {"'dimension_names'", "2 strings or nulls"}},
-      {[](json& d) { d["dimension_names"] = {"x", 3}; }, {"'dimension_names'"}},
+      {[](json& d) {
+         d["dimension_names"] = {"x", 3};
+       },
+       {"'dimension_names'"}},
       {[](json& d) { d["storage_transformers"] = json::parse(R"([{"name": "t"}])"); },
        {"storage transformers are not supported"}},
       {[](json& d) { d["storage_transformers"] = 1; }, {"'storage_transformers' must be a list"}},
       {[](json& d) { d["surprise"] = 1; }, {"unknown field 'surprise'", "must_understand"}},
-      {[](json& d) { d["surprise"] = {{"must_understand", true}}; }, {"unknown field 'surprise'"}},
-      {[](json& d) { d["shape"] = {uint64_t{1} << 40, uint64_t{1} << 40}; d["chunk_grid"]["configuration"]["chunk_shape"] = {uint64_t{1} << 40, uint64_t{1} << 40}; },
+      {[](json& d) {
+         d["surprise"] = {{"must_understand", true}};
+       },
+       {"unknown field 'surprise'"}},
+      {[](json& d) {
+         d["shape"] = {uint64_t{1} << 40, uint64_t{1} << 40};
+         d["chunk_grid"]["configuration"]["chunk_shape"] = {uint64_t{1} << 40, uint64_t{1} << 40};
+       },
        {"too large"}},
   };
   for (const auto& c : cases) {
@@ -419,16 +442,28 @@ TEST(MetadataV2, ErrorsNameTheFileAndTheField) {
   };
   const std::vector<Bad> cases = {
       {[](json& d) { d["zarr_format"] = 3; }, "'zarr_format' must be 2"},
-      {[](json& d) { d["shape"] = {-1, 2}; }, "'shape' must be a list of non-negative integers"},
-      {[](json& d) { d["chunks"] = {0, 2}; }, "'chunks' must be a list of positive integers"},
+      {[](json& d) {
+         d["shape"] = {-1, 2};
+       },
+       "'shape' must be a list of non-negative integers"},
+      {[](json& d) {
+         d["chunks"] = {0, 2};
+       },
+       "'chunks' must be a list of positive integers"},
       {[](json& d) { d["chunks"] = {2}; }, "'chunks' [2] has 1 dimensions"},
       {[](json& d) { d.erase("chunks"); }, "'chunks' is required"},
-      {[](json& d) { d["dtype"] = "<U5"; }, "'dtype' \"<U5\" is not supported"},
-      {[](json& d) { d["dtype"] = json::parse(R"([["a", "<i4"]])"); }, "structured data types"},
+      {[](json& d) { d["dtype"] = "<q5"; }, "'dtype' \"<q5\" is not supported"},
+      {[](json& d) { d["dtype"] = json::parse(R"([["a", 4]])"); }, "must be a numpy type string"},
       {[](json& d) { d["dtype"] = "|O"; }, "'dtype' \"|O\" needs"},
       {[](json& d) { d["compressor"] = "zstd"; }, "'compressor' must be null or an object with a string 'id'"},
-      {[](json& d) { d["compressor"] = {{"id", "nosuch"}}; }, "nosuch", ErrorCode::kCodecConfig},
-      {[](json& d) { d["filters"] = {{{"name", "x"}}}; }, "'filters' must be null or an object"},
+      {[](json& d) {
+         d["compressor"] = {{"id", "nosuch"}};
+       },
+       "nosuch", ErrorCode::kCodecConfig},
+      {[](json& d) {
+         d["filters"] = {{{"name", "x"}}};
+       },
+       "'filters' must be null or an object"},
       {[](json& d) { d["filters"] = 1; }, "'filters' must be null or a list"},
       {[](json& d) { d["order"] = "K"; }, "'order' must be \"C\" or \"F\""},
       {[](json& d) { d["dimension_separator"] = ":"; }, "'dimension_separator'"},
@@ -489,6 +524,96 @@ TEST(MetadataJson, BareNonFiniteTokensSurviveAReadModifyWrite) {
   // the tokens are whole words only
   expect_error([] { parse_json_document(R"({"a": NaNx})", "zarr.json at 'x': "); }, {"zarr.json at 'x'", "malformed JSON"});
   expect_error([] { parse_json_document(R"({"a": Infinit})", "zarr.json at 'x': "); }, {"malformed JSON"});
+}
+
+TEST(MetadataFillValue, TimesTextAndRawBytes) {
+  DType dt = DType::from_typestr(">M8[s]"), u = DType::from_typestr("<U3"), s = DType::from_typestr("|S4"),
+        v = DType::from_typestr("|V3");
+  EXPECT_EQ(hex(parse_fill_value("NaT", dt, "")), "8000000000000000");  // INT64_MIN, big-endian
+  EXPECT_EQ(hex(parse_fill_value(1, dt, "")), "0000000000000001");
+  EXPECT_EQ(fill_value_to_json(parse_fill_value("NaT", dt, ""), dt), INT64_MIN);
+  EXPECT_EQ(hex(parse_fill_value("hé", u, "")), "68000000e900000000000000");  // UTF-32LE, zero-padded
+  EXPECT_EQ(fill_value_to_json(parse_fill_value("hé", u, ""), u), "hé");
+  EXPECT_EQ(hex(parse_fill_value("YWI=", s, "")), "61620000");
+  EXPECT_EQ(fill_value_to_json(parse_fill_value("YWI=", s, ""), s), "YWI=");  // trailing zeros dropped, as numpy
+  EXPECT_EQ(fill_value_to_json(parse_fill_value("AQID", v, ""), v), "AQID");
+  expect_error([&] { parse_fill_value("toolong", u, "ctx: "); }, {"ctx: ", "at most 3 characters"});
+  expect_error([&] { parse_fill_value("YWJjZGU=", s, "ctx: "); }, {"at most 4 bytes"});
+  expect_error([&] { parse_fill_value("2020-01-01", dt, "ctx: "); }, {"integer or \"NaT\""});
+  expect_error([&] { parse_fill_value(5, u, "ctx: "); }, {"string"});
+}
+
+TEST(MetadataV3, ConfiguredAndStructuredDataTypesRoundTrip) {
+  const char* types[] = {
+      R"({"name": "numpy.datetime64", "configuration": {"unit": "ms", "scale_factor": 10}})",
+      R"({"name": "numpy.timedelta64", "configuration": {"unit": "generic", "scale_factor": 1}})",
+      R"({"name": "null_terminated_bytes", "configuration": {"length_bytes": 5}})",
+      R"({"name": "fixed_length_utf32", "configuration": {"length_bytes": 8}})",
+      R"({"name": "raw_bytes", "configuration": {"length_bytes": 3}})",
+      R"({"name": "structured", "configuration": {"fields": [["a", "int32"], ["n", {"name": "structured",
+          "configuration": {"fields": [["s", {"name": "null_terminated_bytes", "configuration": {"length_bytes": 3}}]]}}]]}})"};
+  const char* typestrs[] = {"<M8[10ms]", "<m8", "|S5", "<U2", "|V3", "|V7"};
+  for (size_t i = 0; i < std::size(types); ++i) {
+    json d = doc(R"({"zarr_format": 3, "node_type": "array", "shape": [4], "data_type": "float64",
+        "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [2]}},
+        "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+        "fill_value": 0, "codecs": [{"name": "bytes"}], "attributes": {}})");
+    d["data_type"] = json::parse(types[i]);
+    const bool raw = i >= 2 && i != 3;
+    d["fill_value"] = i < 2 ? json(0) : i == 3 ? json("") : json("");
+    if (i == 4) d["fill_value"] = "AAAA";
+    if (!raw) d["codecs"] = json::parse(R"([{"name": "bytes", "configuration": {"endian": "little"}}])");
+    ArrayMetadata m = ArrayMetadata::parse_v3(d.dump(), "a");
+    EXPECT_EQ(m.dtype.typestr(), typestrs[i]) << types[i];
+    EXPECT_EQ(m.to_json()["data_type"], d["data_type"]) << types[i];
+  }
+}
+
+TEST(MetadataV2, StructuredDTypes) {
+  json d = doc(R"({"zarr_format": 2, "shape": [4], "chunks": [2], "order": "C", "filters": null,
+      "compressor": null, "fill_value": null,
+      "dtype": [["a", "<i4"], ["b", ">f8", [2, 3]], ["n", [["p", "|S3"], ["q", "<U1"]]]]})");
+  ArrayMetadata m = ArrayMetadata::parse_v2(d.dump(), std::nullopt, "s");
+  EXPECT_EQ(m.dtype.itemsize(), 4u + 48u + 7u);
+  EXPECT_EQ(m.dtype.kind(), DTypeKind::kRaw);
+  EXPECT_EQ(m.struct_fields, d["dtype"]);
+  EXPECT_EQ(m.to_json()["dtype"], d["dtype"]);
+  const std::pair<const char*, const char*> bad[] = {
+      {R"([["a", "<i4"], ["a", "<f8"]])", "appears twice"},
+      {R"([[1, "<i4"]])", "non-empty name"},
+      {R"([["", "<i4"]])", "non-empty name"},
+      {R"([])", "non-empty list"},
+      {R"([["a", "|O"]])", "not supported"},
+      {R"([["a", "<i4", [0]]])", "shape"},
+      {R"([["a", "<q9"]])", "not supported"},
+      {R"([["a", "|V16777216"], ["b", "|u1"]])", "more than"},
+  };
+  for (const auto& [dtype, why] : bad) {
+    d["dtype"] = json::parse(dtype);
+    expect_error([&] { ArrayMetadata::parse_v2(d.dump(), std::nullopt, "s"); }, {".zarray at 's'", why});
+  }
+}
+
+TEST(MetadataV3, BadConfiguredDataTypesNameTheField) {
+  const std::pair<const char*, const char*> bad[] = {
+      {R"({"name": "numpy.datetime64", "configuration": {"unit": "parsec", "scale_factor": 1}})", "'unit'"},
+      {R"({"name": "numpy.datetime64", "configuration": {"unit": "s", "scale_factor": 0}})", "'scale_factor'"},
+      {R"({"name": "numpy.datetime64", "configuration": {"unit": "s"}})", "'scale_factor'"},
+      {R"({"name": "numpy.timedelta64", "configuration": {"unit": "s", "scale_factor": 1, "x": 1}})", "'x'"},
+      {R"({"name": "fixed_length_utf32", "configuration": {"length_bytes": 5}})", "multiple of 4"},
+      {R"({"name": "raw_bytes", "configuration": {"length_bytes": 0}})", "'length_bytes'"},
+      {R"({"name": "structured", "configuration": {"fields": [["a", "int32"], ["a", "int8"]]}})", "appears twice"},
+      {R"({"name": "structured", "configuration": {"fields": [["a", "string"]]}})", "variable-length"},
+      {R"({"name": "bfloat17", "configuration": {"x": 1}})", "not supported"},
+  };
+  for (const auto& [type, why] : bad) {
+    json d = doc(R"({"zarr_format": 3, "node_type": "array", "shape": [4], "data_type": "float64",
+        "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [2]}},
+        "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+        "fill_value": 0, "codecs": [{"name": "bytes"}], "attributes": {}})");
+    d["data_type"] = json::parse(type);
+    expect_error([&] { ArrayMetadata::parse_v3(d.dump(), "a"); }, {"zarr.json at 'a'", "'data_type'", why});
+  }
 }
 
 }  // namespace

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from zarrnative import _core, _gpu, _indexing
+from zarrnative import _array_meta, _core, _gpu, _indexing
 from zarrnative.ndarray import as_array
 from zarrnative.storage import _batch
 
@@ -83,6 +83,8 @@ class Array:
         m = self._native.metadata
         self._shape = tuple(m.shape)
         self._typestr = m.typestr
+        fields = json.loads(m.struct_fields_json)
+        self._struct = None if fields is None else np.dtype(_array_meta.numpy_descr(fields))
         self._grid_chunks = tuple(m.chunk_shape)
 
     # --- properties ---------------------------------------------------------
@@ -105,8 +107,9 @@ class Array:
     @property
     def dtype(self) -> np.dtype:
         if _is_vlen(self._typestr):
-            return np.dtype(object) if self._meta.get("data_type") != "string" else _string_dtype()
-        return np.dtype(self._typestr)
+            text = self._meta.get("data_type") == "string" or _v2_vlen(self._meta) == "vlen-utf8"
+            return _string_dtype() if text else np.dtype(object)
+        return self._struct if self._struct is not None else np.dtype(self._typestr)
 
     @property
     def nbytes(self) -> int:
@@ -162,7 +165,9 @@ class Array:
         fv = self._native.metadata.fill_value_bytes
         if _is_vlen(self._typestr):
             return self._meta.get("fill_value")
-        return np.frombuffer(fv, dtype=self._typestr)[0] if fv else self.dtype.type(0)
+        if self.zarr_format == 2 and self._meta.get("fill_value") is None:
+            return None  # as zarr-python: chunks never written are undefined
+        return np.frombuffer(fv, dtype=self.dtype)[0] if fv else self.dtype.type(0)
 
     @property
     def order(self) -> str:
@@ -235,7 +240,8 @@ class Array:
     def _result(self, nd) -> np.ndarray:
         if _is_vlen(self._typestr):
             return _core.vlen_to_numpy(nd)
-        return np.asarray(nd)  # zero-copy: the numpy array keeps the NDArray alive
+        out = np.asarray(nd)  # zero-copy: the numpy array keeps the NDArray alive
+        return out if self._struct is None else out.view(self._struct)
 
     def _read_orthogonal(self, sel: _indexing.Orthogonal, out=None, scalar: bool = False, device=None) -> Any:
         device = _gpu.configured_device(device)
@@ -435,7 +441,8 @@ class Array:
 
     def _write_orthogonal(self, sel: _indexing.Orthogonal, value) -> None:
         self._check_writable()
-        value = np.asarray(_host_values(value)) if not _is_vlen(self._typestr) else value
+        # (a record array's tuples are records, not rows of numbers)
+        value = np.asarray(_host_values(value), dtype=self._struct) if not _is_vlen(self._typestr) else value
         if not _is_vlen(self._typestr) and np.ndim(value) == len(sel.result_shape) and \
                 np.shape(value) != sel.result_shape:
             np.broadcast_shapes(np.shape(value), sel.result_shape)  # raises ValueError like numpy

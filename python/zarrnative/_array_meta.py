@@ -26,13 +26,21 @@ _CLASS_NAMES = {"bool": "Bool", "int8": "Int8", "int16": "Int16", "int32": "Int3
                 "uint8": "UInt8", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
                 "float16": "Float16", "float32": "Float32", "float64": "Float64",
                 "complex64": "Complex64", "complex128": "Complex128",
-                "string": "VariableLengthUTF8", "variable_length_bytes": "VariableLengthBytes"}
+                "string": "VariableLengthUTF8", "variable_length_bytes": "VariableLengthBytes",
+                "numpy.datetime64": "DateTime64", "numpy.timedelta64": "TimeDelta64",
+                "null_terminated_bytes": "NullTerminatedBytes", "fixed_length_utf32": "FixedLengthUTF32",
+                "raw_bytes": "RawBytes"}
+# numpy kinds of the fixed-size types that take a configuration in v3
+_CONFIGURED_V3 = {"M": "numpy.datetime64", "m": "numpy.timedelta64", "S": "null_terminated_bytes",
+                  "U": "fixed_length_utf32", "V": "raw_bytes"}
 
 
 @dataclass(frozen=True)
 class ZarrDType:
-    """A Zarr data type: ``kind`` is "numeric", "string" or "bytes";
-    ``numpy`` the numpy dtype of numeric types (with its byte order)."""
+    """A Zarr data type: ``kind`` is "numeric" (every fixed-size type:
+    numbers, times, fixed-length bytes and text, raw bytes), "string" or
+    "bytes" (variable-length); ``numpy`` the numpy dtype of fixed-size types
+    (with its byte order)."""
 
     kind: str
     numpy: np.dtype | None = None
@@ -43,11 +51,30 @@ class ZarrDType:
             return "string"
         if self.kind == "bytes":
             return "variable_length_bytes"
-        return self.numpy.name
+        return _CONFIGURED_V3.get(self.numpy.kind) or self.numpy.name
 
     @property
-    def v2_typestr(self) -> str:
-        return "|O" if self.kind != "numeric" else self.numpy.str
+    def v3_json(self) -> Any:
+        """The v3 ``data_type`` member: a name, or for times, fixed-length
+        bytes and text and raw bytes an object with their configuration."""
+        name = self.v3_name
+        if self.kind == "numeric" and self.numpy.fields is not None:
+            return _struct_v3_json(self.numpy)
+        if self.kind != "numeric" or self.numpy.kind not in _CONFIGURED_V3:
+            return name
+        if self.numpy.kind in "Mm":
+            unit, scale = np.datetime_data(self.numpy)
+            return {"name": name, "configuration": {"unit": unit, "scale_factor": int(scale)}}
+        return {"name": name, "configuration": {"length_bytes": int(self.numpy.itemsize)}}
+
+    @property
+    def v2_typestr(self) -> Any:
+        """The v2 ``dtype``: a typestr, or a structured type's list of fields."""
+        if self.kind != "numeric":
+            return "|O"
+        if self.numpy.fields is not None:
+            return _descr_json(self.numpy)
+        return self.numpy.str
 
     @property
     def itemsize(self) -> int:
@@ -61,12 +88,19 @@ class ZarrDType:
 
     @property
     def has_endianness(self) -> bool:
-        return self.kind == "numeric" and self.numpy.itemsize > 1
+        return self.kind == "numeric" and self.numpy.itemsize > 1 and self.numpy.kind not in "SV"
 
     def default_fill_json(self) -> Any:
         if self.kind in ("string", "bytes"):
             return ""
         k = self.numpy.kind
+        if k in "Mm":
+            return -(2**63)  # NaT, as zarr-python
+        if k in "SU":
+            return ""
+        if k == "V":
+            import base64
+            return base64.standard_b64encode(bytes(self.numpy.itemsize)).decode("ascii")
         if k == "b":
             return False
         if k in "iu":
@@ -110,6 +144,33 @@ class ZarrDType:
         return hash((self.kind, self.numpy))
 
 
+def _descr_json(nd: np.dtype) -> list:
+    """A structured dtype's fields as the v2 ``dtype`` list (numpy's descr
+    in lists). Padding and overlapping fields have no spelling there."""
+    if any(name == "" for name, *_ in nd.descr) or nd.itemsize != sum(nd.fields[n][0].itemsize for n in nd.names):
+        raise TypeError(f"unsupported data type {nd!r}: structured types must be packed, without padding")
+    out = []
+    for name in nd.names:
+        t = nd.fields[name][0]
+        if t.subdtype is not None:
+            base, shape = t.subdtype
+            out.append([name, _descr_json(base) if base.fields is not None else base.str, list(shape)])
+        else:
+            out.append([name, _descr_json(t) if t.fields is not None else t.str])
+    return out
+
+
+def _struct_v3_json(nd: np.dtype) -> dict:
+    fields = []
+    for name in nd.names:
+        t = nd.fields[name][0]
+        if t.subdtype is not None:
+            raise TypeError(f"unsupported data type {nd!r}: Zarr v3 structured types have no subarray fields "
+                            "(Zarr v2 has)")
+        fields.append([name, _struct_v3_json(t) if t.fields is not None else parse_dtype(t).v3_json])
+    return {"name": "structured", "configuration": {"fields": fields}}
+
+
 def parse_dtype(dtype: Any) -> ZarrDType:
     """Anything zarr-python takes as a dtype: numpy dtypes and their
     spellings ("<u2", ">f8", np.float32, "float32"), ``str`` / "str" /
@@ -117,10 +178,10 @@ def parse_dtype(dtype: Any) -> ZarrDType:
     "variable_length_bytes" / ``bytes`` (variable-length bytes) and
     zarr-python's data type objects.
 
-    numpy fixed-width text (``"<U5"``) becomes the variable-length string
-    type (zarr-python writes a fixed_length_utf32 type, which zarrnative
-    does not support); numpy's object dtype is refused as ambiguous, as
-    zarr-python refuses it.
+    numpy's fixed-size types other than numbers keep their fixed size, as in
+    zarr-python: datetime64 / timedelta64, ``"S5"`` (null_terminated_bytes),
+    ``"<U5"`` (fixed_length_utf32) and ``"V5"`` (raw_bytes). numpy's object
+    dtype is refused as ambiguous, as zarr-python refuses it.
     """
     if isinstance(dtype, ZarrDType):
         return dtype
@@ -141,15 +202,37 @@ def parse_dtype(dtype: Any) -> ZarrDType:
         raise TypeError(f"unsupported data type {dtype!r}: {e}") from None
     if nd.kind == "T":
         return ZarrDType("string")
-    if nd.kind == "U":
+    if nd.kind == "U" and nd.itemsize == 0:  # numpy's unsized str
         return ZarrDType("string")
     if nd.kind == "O":
         raise ValueError("the numpy object dtype is ambiguous (text or bytes?); use dtype=str for text or "
                          "dtype='variable_length_bytes' for bytes")
-    if nd.kind not in "biufc" or nd.fields is not None or nd.subdtype is not None:
+    if nd.fields is not None:
+        _descr_json(nd)  # packed, no padding
+        return ZarrDType("numeric", nd)
+    if nd.kind not in "biufcMmSUV" or nd.subdtype is not None:
         raise TypeError(f"unsupported data type {nd!r}: zarrnative supports bool, integers, floats, complex, "
-                        "str and variable-length bytes")
+                        "datetime64, timedelta64, fixed-length bytes, text and raw bytes, str and "
+                        "variable-length bytes")
+    if nd.kind in "SUV" and nd.itemsize == 0:
+        raise TypeError(f"unsupported data type {nd!r}: fixed-length types need a length, such as 'S5'")
     return ZarrDType("numeric", nd)
+
+
+def numpy_descr(fields: list) -> list:
+    """numpy's descr (lists of tuples) from its JSON spelling (lists of lists)."""
+    return [(f[0], numpy_descr(f[1]) if isinstance(f[1], list) else f[1], *[tuple(s) for s in f[2:3]])
+            for f in fields]
+
+
+def _struct_fields_v3(fields: list) -> np.dtype:
+    out = []
+    for name, t in fields:
+        if isinstance(t, dict) and t.get("name") == "structured":
+            out.append((name, _struct_fields_v3(t["configuration"]["fields"])))
+        else:
+            out.append((name, dtype_of_metadata({"zarr_format": 3, "data_type": t}).numpy))
+    return np.dtype(out)
 
 
 def dtype_of_metadata(meta: dict) -> ZarrDType:
@@ -159,7 +242,26 @@ def dtype_of_metadata(meta: dict) -> ZarrDType:
             return ZarrDType("string")
         if name == "variable_length_bytes":
             return ZarrDType("bytes")
+        if isinstance(name, dict):  # validated by the core
+            config = name.get("configuration") or {}
+            kind = name["name"]
+            if kind == "structured":
+                return ZarrDType("numeric", _struct_fields_v3(config["fields"]))
+            if kind in ("numpy.datetime64", "numpy.timedelta64"):
+                unit, scale = config["unit"], int(config["scale_factor"])
+                code = "M8" if kind == "numpy.datetime64" else "m8"
+                return ZarrDType("numeric", np.dtype(f"<{code}" if unit == "generic" else f"<{code}[{scale}{unit}]"))
+            n = int(config.get("length_bytes", 0))
+            if kind == "fixed_length_utf32":
+                return ZarrDType("numeric", np.dtype(f"<U{n // 4}"))
+            if kind in ("null_terminated_bytes", "raw_bytes"):
+                return ZarrDType("numeric", np.dtype(f"S{n}" if kind == "null_terminated_bytes" else f"V{n}"))
+            name = kind
+        if isinstance(name, str) and name.startswith("r") and name[1:].isdigit():  # raw bits "r16"
+            return ZarrDType("numeric", np.dtype(f"V{int(name[1:]) // 8}"))
         return ZarrDType("numeric", np.dtype(name).newbyteorder("<") if name != "bool" else np.dtype(bool))
+    if isinstance(meta["dtype"], list):
+        return ZarrDType("numeric", np.dtype(numpy_descr(meta["dtype"])))
     if meta["dtype"] == "|O":
         ids = [f.get("id") for f in meta.get("filters") or []]
         return ZarrDType("bytes" if "vlen-bytes" in ids else "string")
@@ -176,6 +278,16 @@ def fill_value_of(fill_json: Any, dtype: ZarrDType) -> Any:
     if dtype.kind == "bytes":
         import base64
         return base64.standard_b64decode(fill_json) if isinstance(fill_json, str) else bytes(fill_json)
+    k = dtype.numpy.kind
+    if k in "Mm":
+        n = -(2**63) if fill_json == "NaT" else int(fill_json)
+        return np.array(n, dtype=np.int64).view(dtype.numpy.newbyteorder("="))[()]
+    if k in "SV":
+        import base64
+        raw = base64.standard_b64decode(fill_json).ljust(dtype.numpy.itemsize, b"\0")
+        return np.frombuffer(raw, dtype=dtype.numpy)[0]
+    if k == "U":
+        return dtype.numpy.type(fill_json)
     special = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
     # a float component's size (complex64 holds two float32)
     part = dtype.numpy.itemsize // 2 if dtype.numpy.kind == "c" else dtype.numpy.itemsize

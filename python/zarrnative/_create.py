@@ -179,9 +179,42 @@ def fill_value_json(value: Any, dtype: ZarrDType, zarr_format: int) -> Any:
         if isinstance(value, (bytes, bytearray)):
             return base64.standard_b64encode(bytes(value)).decode("ascii")
         return value
+    k = dtype.numpy.kind
+    if k in "Mm":
+        if isinstance(value, str) and value == "NaT":
+            return value
+        if isinstance(value, (numbers.Integral, np.integer)) and \
+                not isinstance(value, (bool, np.bool_, np.timedelta64)):  # (timedelta64 is an np.integer)
+            return int(value)
+        try:  # a datetime64 / timedelta64, a date string, a datetime: in the array's unit
+            return int(np.array(value, dtype=dtype.numpy.newbyteorder("=")).view(np.int64)[()])
+        except (TypeError, ValueError):
+            return value
+    if k == "V" and dtype.numpy.fields is not None and not isinstance(value, (bytes, bytearray, str)):
+        import base64  # a record: a tuple, a numpy void or a 0-d structured array
+        # v3 records are little-endian whatever numpy's fields say
+        nd = dtype.numpy if zarr_format == 2 else dtype.numpy.newbyteorder("<")
+        try:
+            return base64.standard_b64encode(np.array(value, dtype=dtype.numpy).astype(nd).tobytes()).decode("ascii")
+        except (TypeError, ValueError):
+            return value
+    if k in "SU" and isinstance(value, (str, bytes, np.str_, np.bytes_)):
+        try:  # numpy's cast, as zarr-python: longer values are cut to the length
+            value = np.array(value, dtype=dtype.numpy)[()]
+        except (TypeError, ValueError, UnicodeError):
+            return value
+    if k in "SV":
+        import base64
+        if isinstance(value, (bytes, bytearray, np.bytes_, np.void)):
+            raw = bytes(value)
+            return base64.standard_b64encode(raw.rstrip(b"\0") if k == "S" else raw).decode("ascii")
+        if isinstance(value, numbers.Integral) and value == 0:
+            return ""
+        return value
+    if k == "U":
+        return str(value) if isinstance(value, (str, np.str_)) else value
     if isinstance(value, str):
         return value  # "NaN", "Infinity", hex floats: the core parses them
-    k = dtype.numpy.kind
     if k == "b":
         return bool(value) if isinstance(value, (bool, np.bool_)) or value in (0, 1) else value
     if k in "iu":
@@ -403,7 +436,7 @@ def _init_array(store_path: StorePath, *, shape: Any, dtype: Any, chunks: Any = 
             }}]
         doc = {
             "shape": list(shape),
-            "data_type": zdtype.v3_name,
+            "data_type": zdtype.v3_json,
             "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": list(grid)}},
             "chunk_key_encoding": key_encoding,
             "fill_value": fill,

@@ -115,12 +115,15 @@ def as_array(obj: Any) -> NDArray:
         cai = None
     if cai is not None:
         return _from_interface(obj, cai, "device")
-    if _supports_buffer(obj):
-        return _core.from_buffer(obj)
     try:
         ai = obj.__array_interface__
     except AttributeError:
         ai = None
+    # numpy's times, fixed-length text and structured items have buffer
+    # formats (or none) that say less than their typestr: the array
+    # interface carries them.
+    if _supports_buffer(obj) and (ai is None or ai.get("typestr", "")[1:2] not in ("M", "m", "S", "U", "V")):
+        return _core.from_buffer(obj)
     if ai is not None:
         return _from_interface(obj, ai, "host")
     if hasattr(obj, "__dlpack__"):

@@ -125,13 +125,11 @@ void Array::read_task(const ChunkTask& task, NDArray& out, const ArrayOptions& o
   }
   if (!bytes) {
     const auto& fill = pipeline_->spec().fill_value;
-    uint8_t element[16] = {};
-    if (!fill.empty()) std::memcpy(element, fill.data(), fill.size());
-    if (out.dtype().byte_order() != meta_.dtype.byte_order() && out.itemsize() > 1) {
-      int64_t unit = out.dtype().kind() == DTypeKind::kComplex ? out.itemsize() / 2 : out.itemsize();
-      for (int64_t s = 0; s < out.itemsize(); s += unit) std::reverse(element + s, element + s + unit);
-    }
-    fill_task(task, out, element);
+    std::vector<uint8_t> element(static_cast<size_t>(out.itemsize()), 0);
+    if (!fill.empty()) std::memcpy(element.data(), fill.data(), std::min(fill.size(), element.size()));
+    if (out.dtype().byte_order() != meta_.dtype.byte_order())
+      swap_elements(element.data(), element.size(), out.dtype());
+    fill_task(task, out, element.data());
     return;
   }
   NDArray chunk = NDArray::empty(out.dtype(), cs);

@@ -56,9 +56,7 @@ bool same_element(const uint8_t* x, const uint8_t* f, const DType& t) {
 }
 
 void to_native(uint8_t* element, const DType& t) {
-  if (t.is_native()) return;
-  int64_t unit = t.kind() == DTypeKind::kComplex ? t.itemsize() / 2 : t.itemsize();
-  for (int64_t s = 0; s < t.itemsize(); s += unit) std::reverse(element + s, element + s + unit);
+  if (!t.is_native()) swap_elements(element, t.itemsize(), t);
 }
 
 NDArray subview(const NDArray& a, const Shape& start, const Shape& shape) {
@@ -72,10 +70,16 @@ NDArray subview(const NDArray& a, const Shape& start, const Shape& shape) {
 bool equals_fill(const NDArray& chunk, ByteView fill) {
   const DType& t = chunk.dtype();
   const int64_t isz = t.itemsize();
-  uint8_t f[16] = {};
+  // Items of up to 16 bytes (every type with NaNs among them) live here;
+  // fixed-length strings and raw or structured items may be larger.
+  uint8_t small[16] = {};
+  std::vector<uint8_t> large(isz > 16 ? static_cast<size_t>(isz) : 0);
+  uint8_t* f = isz > 16 ? large.data() : small;
   if (!fill.empty()) std::memcpy(f, fill.data(), static_cast<size_t>(isz));
-  to_native(f, t);
+  // Plain items compare as bytes in the chunk's own order; floats (NaN,
+  // -0.0) compare as values in the machine's order.
   const bool plain = t.kind() != DTypeKind::kFloat && t.kind() != DTypeKind::kComplex;
+  if (!plain) to_native(f, t);
   const DType native = t.with_byte_order(native_byte_order());
   auto same = [&](const uint8_t* e) {
     if (plain) return std::memcmp(e, f, static_cast<size_t>(isz)) == 0;
@@ -93,7 +97,7 @@ bool equals_fill(const NDArray& chunk, ByteView fill) {
   const Shape& shape = chunk.shape();
   const Shape& strides = chunk.strides();
   Shape idx(n, 0);
-  const int64_t per_run = 4096 / isz;
+  const int64_t per_run = std::max<int64_t>(1, 4096 / isz);
   std::vector<uint8_t> run;
   if (plain) {
     run.resize(static_cast<size_t>(per_run * isz));
@@ -195,11 +199,7 @@ void Array::write(const OrthogonalSelection& sel, const NDArray& value, const Ar
     NDArray swapped = NDArray::empty(meta_.dtype, value.shape());
     NDArray raw = value.to(BufferKind::kHost, 0, true);
     uint8_t* p = static_cast<uint8_t*>(raw.data());
-    for (int64_t i = 0; i < raw.size(); ++i) {
-      uint8_t* e = p + i * raw.itemsize();
-      int64_t unit = raw.dtype().kind() == DTypeKind::kComplex ? raw.itemsize() / 2 : raw.itemsize();
-      for (int64_t s = 0; s < raw.itemsize(); s += unit) std::reverse(e + s, e + s + unit);
-    }
+    swap_elements(p, static_cast<size_t>(raw.nbytes()), raw.dtype());
     swapped.copy_from(raw.with_dtype(meta_.dtype));
     v = swapped;
   }

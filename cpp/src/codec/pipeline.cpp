@@ -40,12 +40,16 @@ void read_entry(const json& entry, std::string* name, json* config) {
   }
 }
 
-// String and bytes items are pointers: array -> array codecs may move them
-// (views such as transpose) but never compute with them.
-void check_vlen_input(const std::string& name, const ArrayToArrayCodec& codec, const ChunkSpec& input) {
-  if (input.dtype.is_vlen() && !codec.encodes_to_view()) {
-    config_error(name, "cannot take the data type " + input.dtype.zarr_v3_name() +
-                           " (only codecs that move items, such as transpose, can)");
+// Array -> array codecs compute with numbers only. Other items (strings and
+// bytes, which are pointers; times, fixed-length text, raw bytes) they may
+// move (views such as transpose) but never compute with.
+void check_item_input(const std::string& name, const ArrayToArrayCodec& codec, const ChunkSpec& input) {
+  const DTypeKind k = input.dtype.kind();
+  const bool numeric = k == DTypeKind::kBool || k == DTypeKind::kInt || k == DTypeKind::kUInt ||
+                       k == DTypeKind::kFloat || k == DTypeKind::kComplex;
+  if (!numeric && !codec.encodes_to_view()) {
+    config_error(name, "cannot take the data type " + input.dtype.zarr_v3_name() + " (" + input.dtype.typestr() +
+                           "; only codecs that move items, such as transpose, can)");
   }
 }
 
@@ -84,7 +88,7 @@ std::shared_ptr<const CodecPipeline> CodecPipeline::from_v3(const json& codecs, 
                                  a2b_name + "'");
         }
         p->a2a_.push_back(registry.make_array_to_array(name, config, current));
-        check_vlen_input(name, *p->a2a_.back(), current);
+        check_item_input(name, *p->a2a_.back(), current);
         p->a2a_specs_.push_back(current);
         current = p->a2a_.back()->encoded_spec(current);
         break;
@@ -153,7 +157,7 @@ std::shared_ptr<const CodecPipeline> CodecPipeline::from_v2(const json& zarray, 
         config_error(id, "array filters after byte filters are not supported");
       }
       p->a2a_.push_back(registry.make_array_to_array(id, f, current));
-      check_vlen_input(id, *p->a2a_.back(), current);
+      check_item_input(id, *p->a2a_.back(), current);
       p->a2a_specs_.push_back(current);
       current = p->a2a_.back()->encoded_spec(current);
     } else if (*kind == CodecKind::kArrayToBytes) {  // vlen-utf8, vlen-bytes
@@ -167,7 +171,7 @@ std::shared_ptr<const CodecPipeline> CodecPipeline::from_v2(const json& zarray, 
   if (!p->a2b_) {
     // v2 chunks hold the array's memory in its dtype's byte order.
     json config = json::object();
-    if (current.dtype.itemsize() > 1) {
+    if (current.dtype.swap_unit() > 1) {
       config["endian"] = current.dtype.byte_order() == ByteOrder::kBig ? "big" : "little";
     }
     p->a2b_ = registry.make_array_to_bytes(names::kBytes, config, current);
@@ -330,18 +334,15 @@ void fill_chunk(NDArray& out, const ChunkSpec& spec) {
     return;
   }
   const int64_t isz = out.itemsize();
-  uint8_t element[16] = {};
-  check(isz <= 16, ErrorCode::kInternal, "fill_chunk: item size above 16 bytes");
+  uint8_t small[16] = {};
+  std::vector<uint8_t> large(isz > 16 ? static_cast<size_t>(isz) : 0);  // fixed-length strings, raw
+  uint8_t* element = isz > 16 ? large.data() : small;
   if (!spec.fill_value.empty()) {
     check(static_cast<int64_t>(spec.fill_value.size()) == isz, ErrorCode::kInvalidArgument, [&] {
       return "fill value has " + std::to_string(spec.fill_value.size()) + " bytes, the dtype " + std::to_string(isz);
     });
     std::memcpy(element, spec.fill_value.data(), static_cast<size_t>(isz));
-    if (isz > 1 && out.dtype().byte_order() != spec.dtype.byte_order()) {
-      // Swap each scalar (both halves of a complex number separately).
-      int64_t unit = out.dtype().kind() == DTypeKind::kComplex ? isz / 2 : isz;
-      for (int64_t s = 0; s < isz; s += unit) std::reverse(element + s, element + s + unit);
-    }
+    if (out.dtype().byte_order() != spec.dtype.byte_order()) swap_elements(element, isz, out.dtype());
   }
   bool zero = std::all_of(element, element + isz, [](uint8_t b) { return b == 0; });
   if (zero && out.is_c_contiguous()) {

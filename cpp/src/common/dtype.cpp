@@ -1,5 +1,8 @@
 #include "zarrnative/common/dtype.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "zarrnative/common/error.h"
 #include "zarrnative/common/vlen.h"
 
@@ -15,9 +18,20 @@ bool valid_size(DTypeKind kind, uint32_t itemsize) {
     case DTypeKind::kComplex: return itemsize == 8 || itemsize == 16;
     case DTypeKind::kString:
     case DTypeKind::kBytes: return itemsize == kVlenItemSize;
+    case DTypeKind::kDatetime:
+    case DTypeKind::kTimedelta:
+      return itemsize == 8;
+    case DTypeKind::kFixedBytes:
+    case DTypeKind::kRaw:
+      return itemsize >= 1 && itemsize <= DType::kMaxItemSize;
+    case DTypeKind::kFixedUtf32:
+      return itemsize >= 4 && itemsize % 4 == 0 && itemsize <= DType::kMaxItemSize;
   }
   return false;
 }
+
+constexpr std::string_view kUnitNames[] = {"generic", "Y",  "M",  "W",  "D",  "h",  "m",
+                                           "s",       "ms", "us", "ns", "ps", "fs", "as"};
 
 char kind_char(DTypeKind kind) {
   switch (kind) {
@@ -28,6 +42,16 @@ char kind_char(DTypeKind kind) {
     case DTypeKind::kComplex: return 'c';
     case DTypeKind::kString:
     case DTypeKind::kBytes: return 'O';
+    case DTypeKind::kDatetime:
+      return 'M';
+    case DTypeKind::kTimedelta:
+      return 'm';
+    case DTypeKind::kFixedBytes:
+      return 'S';
+    case DTypeKind::kFixedUtf32:
+      return 'U';
+    case DTypeKind::kRaw:
+      return 'V';
   }
   return '?';
 }
@@ -36,24 +60,107 @@ char kind_char(DTypeKind kind) {
   throw Error(ErrorCode::kTypeError,
               "unsupported data type " + std::string(what) + " '" + std::string(value) +
                   "': zarrnative handles bool, int8..int64, uint8..uint64, float16/32/64, "
-                  "complex64/128, string and variable_length_bytes");
+                  "complex64/128, datetime64, timedelta64, string, variable_length_bytes, and fixed-length "
+                  "bytes, UTF-32 text and raw bytes");
+}
+
+// "[10ns]" -> (ns, 10); the brackets are optional only as a whole ("M8").
+bool parse_time_suffix(std::string_view s, TimeUnit& unit, uint32_t& scale) {
+  unit = TimeUnit::kGeneric;
+  scale = 1;
+  if (s.empty()) return true;
+  if (s.size() < 3 || s.front() != '[' || s.back() != ']') return false;
+  s = s.substr(1, s.size() - 2);
+  size_t digits = 0;
+  uint64_t n = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') {
+    n = n * 10 + static_cast<uint64_t>(s[digits] - '0');
+    if (n > INT32_MAX) return false;
+    ++digits;
+  }
+  if (digits > 0) {
+    if (n == 0) return false;
+    scale = static_cast<uint32_t>(n);
+  }
+  auto u = time_unit_from_name(s.substr(digits));
+  if (!u || *u == TimeUnit::kGeneric) return false;
+  unit = *u;
+  return true;
 }
 
 }  // namespace
 
-DType::DType(DTypeKind kind, uint32_t itemsize, ByteOrder order)
-    : kind_(kind), itemsize_(itemsize), order_(itemsize == 1 ? ByteOrder::kNotApplicable : order) {
+std::string_view time_unit_name(TimeUnit unit) { return kUnitNames[static_cast<size_t>(unit)]; }
+
+std::optional<TimeUnit> time_unit_from_name(std::string_view name) {
+  for (size_t i = 0; i < std::size(kUnitNames); ++i) {
+    if (kUnitNames[i] == name) return static_cast<TimeUnit>(i);
+  }
+  return std::nullopt;
+}
+
+uint32_t DType::swap_unit() const {
+  switch (kind_) {
+    case DTypeKind::kInt:
+    case DTypeKind::kUInt:
+    case DTypeKind::kFloat:
+    case DTypeKind::kDatetime:
+    case DTypeKind::kTimedelta:
+      return itemsize_;
+    case DTypeKind::kComplex:
+      return itemsize_ / 2;
+    case DTypeKind::kFixedUtf32:
+      return 4;
+    case DTypeKind::kBool:
+    case DTypeKind::kString:
+    case DTypeKind::kBytes:
+    case DTypeKind::kFixedBytes:
+    case DTypeKind::kRaw:
+      return 1;
+  }
+  return 1;
+}
+
+DType::DType(DTypeKind kind, uint32_t itemsize, ByteOrder order) : kind_(kind), itemsize_(itemsize), order_(order) {
   if (!valid_size(kind, itemsize)) {
     unsupported("kind/size", std::string(1, kind_char(kind)) + std::to_string(itemsize));
   }
-  if (is_vlen()) order_ = ByteOrder::kNotApplicable;  // items are pointers in this process
-  else if (itemsize_ > 1 && order_ == ByteOrder::kNotApplicable) order_ = native_byte_order();
+  // Strings and bytes: items are pointers in this process.
+  if (swap_unit() == 1 || is_vlen())
+    order_ = ByteOrder::kNotApplicable;
+  else if (order_ == ByteOrder::kNotApplicable)
+    order_ = native_byte_order();
+}
+
+void swap_elements(uint8_t* p, size_t nbytes, const DType& t) {
+  const size_t unit = t.swap_unit();
+  if (unit < 2) return;
+  for (size_t i = 0; i + unit <= nbytes; i += unit) std::reverse(p + i, p + i + unit);
+}
+
+DType DType::time(DTypeKind kind, TimeUnit unit, uint32_t scale, ByteOrder order) {
+  check(kind == DTypeKind::kDatetime || kind == DTypeKind::kTimedelta, ErrorCode::kInvalidArgument,
+        "DType::time: the kind must be kDatetime or kTimedelta");
+  check(scale >= 1 && scale <= INT32_MAX, ErrorCode::kTypeError,
+        [&] { return "datetime/timedelta scale factor must be in [1, 2^31), got " + std::to_string(scale); });
+  DType t(kind, 8, order);
+  t.unit_ = unit;
+  t.scale_ = scale;
+  return t;
 }
 
 std::string DType::typestr() const {
   if (is_vlen()) return "|O";  // numpy's object dtype
   char order = order_ == ByteOrder::kLittle ? '<' : order_ == ByteOrder::kBig ? '>' : '|';
-  return std::string{order, kind_char(kind_)} + std::to_string(itemsize_);
+  std::string s{order, kind_char(kind_)};
+  if (is_time()) {
+    s += '8';
+    if (unit_ != TimeUnit::kGeneric) {
+      s += '[' + (scale_ != 1 ? std::to_string(scale_) : std::string()) + std::string(time_unit_name(unit_)) + ']';
+    }
+    return s;
+  }
+  return s + std::to_string(kind_ == DTypeKind::kFixedUtf32 ? itemsize_ / 4 : itemsize_);
 }
 
 std::string DType::zarr_v3_name() const {
@@ -65,6 +172,16 @@ std::string DType::zarr_v3_name() const {
     case DTypeKind::kComplex: return "complex" + std::to_string(itemsize_ * 8);
     case DTypeKind::kString: return "string";
     case DTypeKind::kBytes: return "variable_length_bytes";
+    case DTypeKind::kDatetime:
+      return "numpy.datetime64";
+    case DTypeKind::kTimedelta:
+      return "numpy.timedelta64";
+    case DTypeKind::kFixedBytes:
+      return "null_terminated_bytes";
+    case DTypeKind::kFixedUtf32:
+      return "fixed_length_utf32";
+    case DTypeKind::kRaw:
+      return "raw_bytes";
   }
   return "";
 }
@@ -84,6 +201,14 @@ std::string DType::buffer_format() const {
       throw Error(ErrorCode::kTypeError, "data type " + zarr_v3_name() +
                                              " has no buffer-protocol format: its elements are pointers to "
                                              "variable-length items, not values");
+    case DTypeKind::kDatetime:
+    case DTypeKind::kTimedelta:
+    case DTypeKind::kFixedBytes:
+    case DTypeKind::kFixedUtf32:
+    case DTypeKind::kRaw:
+      throw Error(ErrorCode::kTypeError, "data type " + typestr() +
+                                             " has no buffer-protocol format here; numpy takes it through "
+                                             "__array_interface__");
   }
   if (is_native()) return code;
   return (order_ == ByteOrder::kLittle ? "<" : ">") + code;
@@ -101,6 +226,12 @@ uint8_t DType::dlpack_code() const {
       throw Error(ErrorCode::kTypeError, "data type " + zarr_v3_name() +
                                              " has no DLPack type: its elements are pointers to variable-length "
                                              "items, not values");
+    case DTypeKind::kDatetime:
+    case DTypeKind::kTimedelta:
+    case DTypeKind::kFixedBytes:
+    case DTypeKind::kFixedUtf32:
+    case DTypeKind::kRaw:
+      throw Error(ErrorCode::kTypeError, "data type " + typestr() + " has no DLPack type");
   }
   return 255;
 }
@@ -126,15 +257,37 @@ DType DType::from_typestr(std::string_view s) {
     case 'u': kind = DTypeKind::kUInt; break;
     case 'f': kind = DTypeKind::kFloat; break;
     case 'c': kind = DTypeKind::kComplex; break;
+    case 'M':
+      kind = DTypeKind::kDatetime;
+      break;
+    case 'm':
+      kind = DTypeKind::kTimedelta;
+      break;
+    case 'S':
+      kind = DTypeKind::kFixedBytes;
+      break;
+    case 'U':
+      kind = DTypeKind::kFixedUtf32;
+      break;
+    case 'V':
+      kind = DTypeKind::kRaw;
+      break;
     default: unsupported("typestr", s);
   }
-  uint32_t size = 0;
-  for (char c : s.substr(2)) {
-    if (c < '0' || c > '9' || size > 1000) unsupported("typestr", s);
-    size = size * 10 + static_cast<uint32_t>(c - '0');
+  if (kind == DTypeKind::kDatetime || kind == DTypeKind::kTimedelta) {
+    TimeUnit unit;
+    uint32_t scale;
+    if (s[2] != '8' || !parse_time_suffix(s.substr(3), unit, scale)) unsupported("typestr", s);
+    return time(kind, unit, scale, order);
   }
-  if (!valid_size(kind, size)) unsupported("typestr", s);
-  return DType(kind, size, order);
+  uint64_t size = 0;
+  for (char c : s.substr(2)) {
+    if (c < '0' || c > '9' || size > DType::kMaxItemSize) unsupported("typestr", s);
+    size = size * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (kind == DTypeKind::kFixedUtf32) size *= 4;  // numpy counts characters
+  if (size > DType::kMaxItemSize || !valid_size(kind, static_cast<uint32_t>(size))) unsupported("typestr", s);
+  return DType(kind, static_cast<uint32_t>(size), order);
 }
 
 DType DType::from_zarr_v3_name(std::string_view name) {

@@ -79,8 +79,8 @@ ChainPlan plan_chain(const codec::CodecPipeline& pipeline) {
   const json a2b_json = a2b->to_json();
   if (a2b_json.contains("configuration") && a2b_json["configuration"].contains("endian")) {
     const bool big = a2b_json["configuration"]["endian"] == "big";
-    if (big != (native_byte_order() == ByteOrder::kBig) && dtype.itemsize() > 1) {
-      p.swap_unit = static_cast<int>(dtype.kind() == DTypeKind::kComplex ? dtype.itemsize() / 2 : dtype.itemsize());
+    if (big != (native_byte_order() == ByteOrder::kBig) && dtype.swap_unit() > 1) {
+      p.swap_unit = static_cast<int>(dtype.swap_unit());
     }
   }
 

@@ -47,10 +47,6 @@ struct Unit {
   std::shared_ptr<const ByteBuffer> cpu_decoded;  // set when decoded on the CPU
 };
 
-void swap_bytes(uint8_t* p, size_t n, size_t unit) {
-  for (size_t i = 0; i + unit <= n; i += unit) std::reverse(p + i, p + i + unit);
-}
-
 class Builder {
  public:
   Builder(const array::Array& arr, const array::ArrayOptions& options, ReadPlan& plan)
@@ -291,10 +287,7 @@ bool start_plan(const array::Array& arr, ReadPlan& plan) {
   // The fill element in the machine's byte order.
   plan.fill = meta.fill_value;
   plan.fill.resize(plan.itemsize, 0);
-  if (!meta.dtype.is_native()) {
-    swap_bytes(plan.fill.data(), plan.fill.size(),
-               meta.dtype.kind() == DTypeKind::kComplex ? plan.itemsize / 2 : plan.itemsize);
-  }
+  if (!meta.dtype.is_native()) swap_elements(plan.fill.data(), plan.fill.size(), meta.dtype);
 
   const codec::ShardingCodec* sharding = plan.chain.sharding;
   plan.chunk_shape = sharding ? sharding->inner_spec().shape : meta.chunk_shape;

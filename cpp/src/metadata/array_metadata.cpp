@@ -2,6 +2,7 @@
 // pipeline) and the entry points that dispatch to v2.cpp / v3.cpp.
 #include "zarrnative/metadata/array_metadata.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "metadata_util.h"
@@ -123,6 +124,60 @@ std::string dump_json_document(const json& doc, int indent) {
 
 namespace detail {
 
+json read_struct_fields(const json& fields, bool v3, std::string_view ctx, uint32_t& itemsize,
+                        const std::function<DType(const json&)>& read_type, int depth) {
+  const std::string what = v3 ? "'data_type' structured 'fields'" : "'dtype'";
+  if (depth > 32) fail(ctx, what + " nests structured types more than 32 deep");
+  if (!fields.is_array() || fields.empty()) {
+    fail(ctx, what + " must be a non-empty list of fields, got " + describe(fields));
+  }
+  json out = json::array();
+  std::vector<std::string> names;
+  uint64_t total = 0;
+  for (const json& f : fields) {
+    if (!f.is_array() || f.size() < 2 || f.size() > (v3 ? 2u : 3u) || !f[0].is_string() ||
+        f[0].get_ref<const std::string&>().empty()) {
+      fail(ctx, what + ": each field must be " + (v3 ? "[name, data_type]" : "[name, type] or [name, type, shape]") +
+                    " with a non-empty name, got " + describe(f));
+    }
+    const std::string& name = f[0].get_ref<const std::string&>();
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      fail(ctx, what + ": the field name \"" + name + "\" appears twice");
+    }
+    names.push_back(name);
+    json entry = json::array({name});
+    uint64_t size = 0;
+    const bool nested = v3 ? (f[1].is_object() && f[1].value("name", "") == "structured") : f[1].is_array();
+    if (nested) {
+      uint32_t inner = 0;
+      const json& sub = v3 ? f[1].value("configuration", json::object()).value("fields", json()) : f[1];
+      entry.push_back(read_struct_fields(sub, v3, ctx, inner, read_type, depth + 1));
+      size = inner;
+    } else {
+      DType t = read_type(f[1]);
+      if (t.is_vlen())
+        fail(ctx, what + ": field \"" + name + "\" has a variable-length type, which records cannot hold");
+      entry.push_back(t.typestr());
+      size = t.itemsize();
+    }
+    if (f.size() == 3) {  // a subarray field
+      Shape shape = read_extents(f[2], ctx, "dtype' field '" + name + "' shape", 1);
+      for (int64_t n : shape) {
+        size *= static_cast<uint64_t>(n);
+        if (size > DType::kMaxItemSize) break;
+      }
+      entry.push_back(shape);
+    }
+    total += size;
+    if (total > DType::kMaxItemSize) {
+      fail(ctx, what + ": a record of more than " + std::to_string(DType::kMaxItemSize) + " bytes");
+    }
+    out.push_back(std::move(entry));
+  }
+  itemsize = static_cast<uint32_t>(total);
+  return out;
+}
+
 void check_chunk_size(const Shape& chunk_shape, const DType& dtype, std::string_view ctx) {
   int64_t bytes = dtype.itemsize();
   for (int64_t e : chunk_shape) {
@@ -173,6 +228,11 @@ ArrayMetadata ArrayMetadata::from_json(const json& doc, int zarr_format, std::st
   // A new array is written in the canonical form of its fill value.
   if (!(zarr_format == 2 && m.fill_value_json.is_null())) {
     m.fill_value_json = fill_value_to_json(m.fill_value, m.dtype);
+    // v2 fixed-length bytes: every byte of the item, which tensorstore
+    // insists on (zarr-python reads either; v3 drops trailing zeros, as it).
+    if (zarr_format == 2 && m.dtype.kind() == DTypeKind::kFixedBytes) {
+      m.fill_value_json = detail::base64_encode(m.fill_value);
+    }
   }
   return m;
 }

@@ -17,6 +17,7 @@
 namespace zarrnative::metadata {
 namespace {
 
+using detail::base64_encode;
 using detail::describe;
 using detail::fail;
 
@@ -144,20 +145,6 @@ json float_to_json(uint64_t bits, uint32_t size) {
 // form of a bytes fill value.
 constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-std::string base64_encode(ByteView in) {
-  std::string out;
-  for (size_t i = 0; i < in.size(); i += 3) {
-    uint32_t n = uint32_t{in[i]} << 16;
-    if (i + 1 < in.size()) n |= uint32_t{in[i + 1]} << 8;
-    if (i + 2 < in.size()) n |= in[i + 2];
-    out += kBase64[(n >> 18) & 63];
-    out += kBase64[(n >> 12) & 63];
-    out += i + 1 < in.size() ? kBase64[(n >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? kBase64[n & 63] : '=';
-  }
-  return out;
-}
-
 std::optional<std::vector<uint8_t>> base64_decode(std::string_view s) {
   if (s.size() % 4 != 0) return std::nullopt;
   std::vector<uint8_t> out;
@@ -212,9 +199,76 @@ void put_integer(std::vector<uint8_t>& out, const json& v, DType dtype, std::str
   put_bits(out, bits, size, dtype.byte_order());
 }
 
+// UTF-8 text -> code points; nullopt for malformed text.
+std::optional<std::vector<uint32_t>> utf8_code_points(std::string_view s) {
+  static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};  // overlong forms are refused
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<uint8_t>(s[i]);
+    const int extra = b < 0x80 ? 0 : (b >> 5) == 6 ? 1 : (b >> 4) == 14 ? 2 : (b >> 3) == 30 ? 3 : -1;
+    if (extra < 0 || s.size() - i <= static_cast<size_t>(extra)) return std::nullopt;
+    uint32_t cp = extra == 0 ? b : extra == 1 ? (b & 0x1Fu) : extra == 2 ? (b & 0x0Fu) : (b & 0x07u);
+    for (int k = 1; k <= extra; ++k) {
+      const auto c = static_cast<uint8_t>(s[i + static_cast<size_t>(k)]);
+      if ((c >> 6) != 2) return std::nullopt;
+      cp = (cp << 6) | (c & 0x3Fu);
+    }
+    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+    out.push_back(cp);
+    i += static_cast<size_t>(extra) + 1;
+  }
+  return out;
+}
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Fixed-length bytes and raw items: base64 of at most the item's bytes,
+// zero-padded (numpy drops trailing zero bytes of "S" values, and so does
+// zarr-python's JSON).
+void put_padded_base64(std::vector<uint8_t>& out, const json& v, DType dtype, std::string_view ctx) {
+  std::optional<std::vector<uint8_t>> bytes;
+  if (v.is_string()) bytes = base64_decode(v.get_ref<const std::string&>());
+  if (!bytes || bytes->size() > dtype.itemsize()) {
+    fail(ctx, "'fill_value' must be a base64 string of at most " + std::to_string(dtype.itemsize()) +
+                  " bytes for data type " + dtype.typestr() + ", got " + describe(v));
+  }
+  out = std::move(*bytes);
+  out.resize(dtype.itemsize(), 0);
+}
+
 }  // namespace
 
 namespace detail {
+
+std::string base64_encode(ByteView in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    uint32_t n = uint32_t{in[i]} << 16;
+    if (i + 1 < in.size()) n |= uint32_t{in[i + 1]} << 8;
+    if (i + 2 < in.size()) n |= in[i + 2];
+    out += kBase64[(n >> 18) & 63];
+    out += kBase64[(n >> 12) & 63];
+    out += i + 1 < in.size() ? kBase64[(n >> 6) & 63] : '=';
+    out += i + 2 < in.size() ? kBase64[n & 63] : '=';
+  }
+  return out;
+}
 
 std::vector<uint8_t> parse_fill_value_impl(const json& v, DType dtype, std::string_view ctx, bool v2) {
   std::vector<uint8_t> out;
@@ -279,6 +333,33 @@ std::vector<uint8_t> parse_fill_value_impl(const json& v, DType dtype, std::stri
       out = std::move(*bytes);
       break;
     }
+    // numpy datetime64 / timedelta64: the count as an integer, or "NaT"
+    // (INT64_MIN), as zarr-python reads them.
+    case DTypeKind::kDatetime:
+    case DTypeKind::kTimedelta:
+      if (v == "NaT")
+        put_bits(out, static_cast<uint64_t>(INT64_MIN), 8, dtype.byte_order());
+      else if (v.is_number_integer() || v.is_number_float())
+        put_integer(out, v, DType(DTypeKind::kInt, 8, dtype.byte_order()), ctx);
+      else
+        fail(ctx,
+             "'fill_value' must be an integer or \"NaT\" for data type " + dtype.typestr() + ", got " + describe(v));
+      break;
+    case DTypeKind::kFixedBytes:
+    case DTypeKind::kRaw:
+      put_padded_base64(out, v, dtype, ctx);
+      break;
+    case DTypeKind::kFixedUtf32: {
+      std::optional<std::vector<uint32_t>> cps;
+      if (v.is_string()) cps = utf8_code_points(v.get_ref<const std::string&>());
+      if (!cps || cps->size() > size / 4) {
+        fail(ctx, "'fill_value' must be a string of at most " + std::to_string(size / 4) +
+                      " characters for data type " + dtype.typestr() + ", got " + describe(v));
+      }
+      for (uint32_t cp : *cps) put_bits(out, cp, 4, dtype.byte_order());
+      out.resize(size, 0);
+      break;
+    }
   }
   return out;
 }
@@ -310,6 +391,28 @@ json fill_value_to_json(ByteView element, DType dtype) {
       uint32_t part = size / 2;
       return json::array({float_to_json(get_bits(element.subspan(0, part), order), part),
                           float_to_json(get_bits(element.subspan(part, part), order), part)});
+    }
+    case DTypeKind::kDatetime:
+    case DTypeKind::kTimedelta:
+      return static_cast<int64_t>(get_bits(element, order));
+    case DTypeKind::kFixedBytes: {  // trailing zero bytes are not part of the value (numpy)
+      size_t n = element.size();
+      while (n > 0 && element[n - 1] == 0) --n;
+      return base64_encode(element.subspan(0, n));
+    }
+    case DTypeKind::kRaw:
+      return base64_encode(element);
+    case DTypeKind::kFixedUtf32: {
+      std::string text;
+      size_t n = size / 4;
+      while (n > 0 && get_bits(element.subspan((n - 1) * 4, 4), order) == 0) --n;
+      for (size_t i = 0; i < n; ++i) {
+        const auto cp = static_cast<uint32_t>(get_bits(element.subspan(i * 4, 4), order));
+        // What parsing refused cannot be written: a surrogate or a value
+        // past U+10FFFF becomes U+FFFD.
+        append_utf8(text, cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? 0xFFFD : cp);
+      }
+      return text;
     }
     case DTypeKind::kString:
     case DTypeKind::kBytes: break;  // above

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -62,6 +63,17 @@ inline const json& required(const json& obj, std::string_view key, std::string_v
   if (it == obj.end()) fail(ctx, "'" + std::string(key) + "' is required");
   return *it;
 }
+
+// A structured type's fields, validated: `fields` in the v2 spelling (numpy's
+// descr, typestrs) when `v3` is false, else v3's [[name, data_type], ...];
+// `read_type` reads each field's type (a typestr, or a v3 data_type).
+// Returns numpy's descr form (ArrayMetadata::struct_fields) and sets
+// `itemsize`.
+json read_struct_fields(const json& fields, bool v3, std::string_view ctx, uint32_t& itemsize,
+                        const std::function<DType(const json&)>& read_type, int depth = 0);
+
+// Standard base64 with padding (RFC 4648 section 4).
+std::string base64_encode(ByteView in);
 
 // Parses a fill value with the v2 leniencies (bool as 0/1) when `v2`.
 std::vector<uint8_t> parse_fill_value_impl(const json& value, DType dtype, std::string_view ctx, bool v2);

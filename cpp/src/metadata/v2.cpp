@@ -18,10 +18,22 @@ bool is_known_field(std::string_view key) {
 }
 
 // `filters` (already checked) tells what numpy's object dtype "|O" holds.
-DType read_dtype(const json& v, const json& filters, std::string_view ctx) {
+// A list is a structured type: its fields go to `struct_fields`.
+DType read_dtype(const json& v, const json& filters, std::string_view ctx, json& struct_fields) {
+  if (v.is_array()) {
+    uint32_t size = 0;
+    struct_fields = read_struct_fields(v, false, ctx, size, [&](const json& t) {
+      if (!t.is_string()) fail(ctx, "'dtype': a field's type must be a numpy type string, got " + describe(t));
+      try {
+        return DType::from_typestr(t.get_ref<const std::string&>());
+      } catch (const Error& e) {
+        fail(ctx, "'dtype': the field type " + describe(t) + " is not supported: " + e.what());
+      }
+    });
+    return DType(DTypeKind::kRaw, size);
+  }
   if (!v.is_string()) {
-    fail(ctx, "'dtype' must be a numpy type string such as \"<f8\", got " + describe(v) +
-                  (v.is_array() ? " (structured data types are not supported)" : ""));
+    fail(ctx, "'dtype' must be a numpy type string such as \"<f8\" or a list of fields, got " + describe(v));
   }
   const std::string& s = v.get_ref<const std::string&>();
   if (s == "|O") {
@@ -70,7 +82,7 @@ ArrayMetadata parse_v2_document(const json& zarray, const json* zattrs, std::str
     if (!m.filters.is_array()) fail(ctx, "'filters' must be null or a list, got " + describe(m.filters));
     for (const json& f : m.filters) check_codec_object(f, "filters", ctx);
   }
-  m.dtype = read_dtype(required(zarray, "dtype", ctx), m.filters, ctx);
+  m.dtype = read_dtype(required(zarray, "dtype", ctx), m.filters, ctx, m.struct_fields);
 
   const json& order = member(zarray, "order");
   if (!order.is_null() && order != "C" && order != "F") {
@@ -85,10 +97,14 @@ ArrayMetadata parse_v2_document(const json& zarray, const json* zattrs, std::str
   m.chunk_key_encoding = {ChunkKeyEncoding::Kind::kV2, sep == "/" ? '/' : '.'};
 
   // v2 allows a null fill value: chunks that were never written are then
-  // undefined; zarrnative reads them as zeros.
+  // undefined; zarrnative reads them as zeros, and times as NaT (as
+  // zarr-python does).
   m.fill_value_json = member(zarray, "fill_value");
   if (m.fill_value_json.is_null()) {
-    if (!m.dtype.is_vlen()) m.fill_value.assign(m.dtype.itemsize(), 0);
+    if (m.dtype.is_time())
+      m.fill_value = parse_fill_value_impl(json("NaT"), m.dtype, ctx, true);
+    else if (!m.dtype.is_vlen())
+      m.fill_value.assign(m.dtype.itemsize(), 0);
   } else {
     m.fill_value = parse_fill_value_impl(m.fill_value_json, m.dtype, ctx, true);
   }
@@ -113,7 +129,7 @@ json v2_document(const ArrayMetadata& m) {
   json doc = json::object();
   doc["shape"] = m.shape;
   doc["chunks"] = m.chunk_shape;
-  doc["dtype"] = m.dtype.typestr();
+  doc["dtype"] = m.struct_fields.is_null() ? json(m.dtype.typestr()) : m.struct_fields;
   doc["fill_value"] = m.fill_value_json;
   doc["order"] = std::string(1, m.order);
   doc["filters"] = m.filters;

@@ -1,5 +1,7 @@
 // Zarr v3 array metadata: zarr.json.
 // https://zarr-specs.readthedocs.io/en/latest/v3/core/index.html#array-metadata
+#include <algorithm>
+
 #include "metadata_util.h"
 
 namespace zarrnative::metadata::detail {
@@ -40,15 +42,126 @@ std::string read_named(const json& v, std::string_view field, std::string_view c
   return v.at("name").get<std::string>();
 }
 
-DType read_data_type(const json& v, std::string_view ctx) {
+// An integer configuration member in [lo, hi].
+int64_t config_int(const json& config, std::string_view key, int64_t lo, int64_t hi, const json& v,
+                   std::string_view ctx) {
+  const json& x = member(config, key);
+  if (!x.is_number_integer() || (x.is_number_unsigned() && x.get<uint64_t>() > static_cast<uint64_t>(hi)) ||
+      x.get<int64_t>() < lo || x.get<int64_t>() > hi) {
+    fail(ctx, "'data_type' " + describe(v) + ": '" + std::string(key) + "' must be an integer in [" +
+                  std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
+  return x.get<int64_t>();
+}
+
+// The data types that take a configuration (zarr-python 3's names):
+// numpy.datetime64 / numpy.timedelta64 {unit, scale_factor},
+// null_terminated_bytes / fixed_length_utf32 / raw_bytes {length_bytes}.
+DType read_configured_type(const json& v, std::string_view ctx) {
+  json config;
+  const std::string name = read_named(v, "data_type", ctx, &config);
+  auto only = [&](std::initializer_list<std::string_view> keys) {
+    for (auto it = config.begin(); it != config.end(); ++it) {
+      if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) {
+        fail(ctx, "'data_type' " + describe(v) + ": unknown configuration member '" + it.key() + "'");
+      }
+    }
+  };
+  if (name == "numpy.datetime64" || name == "numpy.timedelta64") {
+    only({"unit", "scale_factor"});
+    const json& unit = member(config, "unit");
+    std::optional<TimeUnit> u =
+        unit.is_string() ? time_unit_from_name(unit.get_ref<const std::string&>()) : std::nullopt;
+    if (!u) {
+      fail(ctx, "'data_type' " + describe(v) +
+                    ": 'unit' must be one of \"generic\", \"Y\", \"M\", \"W\", \"D\", \"h\", \"m\", \"s\", "
+                    "\"ms\", \"us\", \"ns\", \"ps\", \"fs\", \"as\"");
+    }
+    const auto scale = static_cast<uint32_t>(config_int(config, "scale_factor", 1, INT32_MAX, v, ctx));
+    return DType::time(name == "numpy.datetime64" ? DTypeKind::kDatetime : DTypeKind::kTimedelta, *u, scale);
+  }
+  if (name == "null_terminated_bytes" || name == "raw_bytes" || name == "fixed_length_utf32") {
+    only({"length_bytes"});
+    const bool utf32 = name == "fixed_length_utf32";
+    const auto n =
+        static_cast<uint32_t>(config_int(config, "length_bytes", utf32 ? 4 : 1, DType::kMaxItemSize, v, ctx));
+    if (utf32 && n % 4 != 0) fail(ctx, "'data_type' " + describe(v) + ": 'length_bytes' must be a multiple of 4");
+    return DType(name == "raw_bytes" ? DTypeKind::kRaw : utf32 ? DTypeKind::kFixedUtf32 : DTypeKind::kFixedBytes, n);
+  }
+  if (config.empty()) {  // {"name": "float32"}
+    try {
+      return DType::from_zarr_v3_name(name);
+    } catch (const Error& e) {
+      fail(ctx, "'data_type' " + describe(v) + " is not supported: " + e.what());
+    }
+  }
+  fail(ctx, "'data_type' " + describe(v) + " is not supported");
+}
+
+DType read_data_type(const json& v, std::string_view ctx, json* struct_fields) {
+  if (v.is_object() && v.value("name", "") == "structured") {
+    json config;
+    read_named(v, "data_type", ctx, &config);
+    for (auto it = config.begin(); it != config.end(); ++it) {
+      if (it.key() != "fields") fail(ctx, "'data_type' structured: unknown configuration member '" + it.key() + "'");
+    }
+    if (!struct_fields) fail(ctx, "'data_type': a structured type's field types are read by the caller");
+    uint32_t size = 0;
+    *struct_fields = read_struct_fields(member(config, "fields"), true, ctx, size,
+                                        [&](const json& t) { return read_data_type(t, ctx, nullptr); });
+    return DType(DTypeKind::kRaw, size);
+  }
+  if (v.is_object()) return read_configured_type(v, ctx);
   if (!v.is_string()) {
-    fail(ctx, "'data_type' must be a data type name such as \"float64\", got " + describe(v) +
-                  " (extension data types are not supported)");
+    fail(ctx,
+         "'data_type' must be a data type name such as \"float64\" or an object with a name and a "
+         "configuration, got " +
+             describe(v));
+  }
+  const std::string& name = v.get_ref<const std::string&>();
+  // The core spec's raw bits type "r<bits>" (a multiple of 8).
+  if (name.size() > 1 && name[0] == 'r' && name.find_first_not_of("0123456789", 1) == std::string::npos &&
+      name.size() < 12) {
+    const int64_t bits = std::stoll(name.substr(1));
+    if (bits > 0 && bits % 8 == 0 && bits / 8 <= DType::kMaxItemSize) {
+      return DType(DTypeKind::kRaw, static_cast<uint32_t>(bits / 8));
+    }
   }
   try {
-    return DType::from_zarr_v3_name(v.get<std::string>());
+    return DType::from_zarr_v3_name(name);
   } catch (const Error& e) {
     fail(ctx, "'data_type' " + describe(v) + " is not supported: " + e.what());
+  }
+}
+
+json data_type_json(const DType& t);
+
+// A structured type's v3 fields from numpy's descr (ArrayMetadata::struct_fields).
+json v3_struct_fields(const json& descr) {
+  json out = json::array();
+  for (const json& f : descr) {
+    const json& type = f[1];
+    out.push_back(json::array(
+        {f[0], type.is_array() ? json{{"name", "structured"}, {"configuration", {{"fields", v3_struct_fields(type)}}}}
+                               : data_type_json(DType::from_typestr(type.get<std::string>()))}));
+  }
+  return out;
+}
+
+// The data_type member for a type, as zarr-python 3 writes it.
+json data_type_json(const DType& t) {
+  switch (t.kind()) {
+    case DTypeKind::kDatetime:
+    case DTypeKind::kTimedelta:
+      return {
+          {"name", t.zarr_v3_name()},
+          {"configuration", {{"unit", std::string(time_unit_name(t.time_unit()))}, {"scale_factor", t.time_scale()}}}};
+    case DTypeKind::kFixedBytes:
+    case DTypeKind::kFixedUtf32:
+    case DTypeKind::kRaw:
+      return {{"name", t.zarr_v3_name()}, {"configuration", {{"length_bytes", t.itemsize()}}}};
+    default:
+      return t.zarr_v3_name();
   }
 }
 
@@ -130,7 +243,7 @@ ArrayMetadata parse_v3_document(const json& doc, std::string_view path) {
   }
 
   m.shape = read_extents(required(doc, "shape", ctx), ctx, "shape", 0);
-  m.dtype = read_data_type(required(doc, "data_type", ctx), ctx);
+  m.dtype = read_data_type(required(doc, "data_type", ctx), ctx, &m.struct_fields);
   m.chunk_shape = read_chunk_grid(required(doc, "chunk_grid", ctx), m.shape.size(), ctx);
   m.chunk_key_encoding = read_chunk_key_encoding(required(doc, "chunk_key_encoding", ctx), ctx);
   m.fill_value_json = required(doc, "fill_value", ctx);
@@ -175,7 +288,10 @@ ArrayMetadata parse_v3_document(const json& doc, std::string_view path) {
 json v3_document(const ArrayMetadata& m) {
   json doc = json::object();
   doc["shape"] = m.shape;
-  doc["data_type"] = m.dtype.zarr_v3_name();
+  doc["data_type"] =
+      m.struct_fields.is_null()
+          ? data_type_json(m.dtype)
+          : json{{"name", "structured"}, {"configuration", {{"fields", v3_struct_fields(m.struct_fields)}}}};
   doc["chunk_grid"] = {{"name", "regular"}, {"configuration", {{"chunk_shape", m.chunk_shape}}}};
   doc["chunk_key_encoding"] = m.chunk_key_encoding.to_json();
   doc["fill_value"] = m.fill_value_json;

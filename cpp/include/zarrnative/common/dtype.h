@@ -15,17 +15,50 @@
 // apart. They have no buffer-protocol format and no DLPack code (both
 // throw kTypeError): their memory holds pointers, never exported as data.
 //
+// numpy's other fixed-size types, as zarr-python 3 names them:
+//   kDatetime / kTimedelta  "<M8[10ns]" / "<m8[s]": 64-bit integers counting
+//       scale x unit (numpy.datetime64 / numpy.timedelta64); INT64_MIN is NaT.
+//   kFixedBytes  "|S5": zero-padded bytes (null_terminated_bytes).
+//   kFixedUtf32  "<U5": zero-padded UTF-32 code units, 4 bytes per
+//       character, each in the type's byte order (fixed_length_utf32).
+//   kRaw  "|V5": opaque bytes (raw_bytes); also the storage of structured
+//       types, whose fields the metadata keeps (metadata/array_metadata.h).
+// None of them has a buffer-protocol format or a DLPack code (kTypeError);
+// numpy takes them through the array interface's typestr.
+//
 // Zarr v3 data_type names:
 // https://zarr-specs.readthedocs.io/en/latest/v3/data-types/index.html
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace zarrnative {
 
-enum class DTypeKind : uint8_t { kBool, kInt, kUInt, kFloat, kComplex, kString, kBytes };
+enum class DTypeKind : uint8_t {
+  kBool,
+  kInt,
+  kUInt,
+  kFloat,
+  kComplex,
+  kString,
+  kBytes,
+  kDatetime,
+  kTimedelta,
+  kFixedBytes,
+  kFixedUtf32,
+  kRaw
+};
+
+// numpy's datetime units, coarsest first; kGeneric is numpy's unit-less "M8".
+enum class TimeUnit : uint8_t { kGeneric, kY, kM, kW, kD, kh, km, ks, kms, kus, kns, kps, kfs, kas };
+
+// numpy's spelling of a unit ("generic", "Y", ..., "as"), and back (nullopt
+// for anything else).
+std::string_view time_unit_name(TimeUnit unit);
+std::optional<TimeUnit> time_unit_from_name(std::string_view name);
 
 enum class ByteOrder : uint8_t { kLittle, kBig, kNotApplicable };
 
@@ -40,12 +73,25 @@ constexpr ByteOrder native_byte_order() {
 
 class DType {
  public:
-  // bool, int8, uint8, string and bytes get ByteOrder::kNotApplicable
-  // whatever `order` says.
+  // Types whose swap_unit() is 1 (bool, int8, uint8, string, bytes, fixed
+  // bytes, raw) get ByteOrder::kNotApplicable whatever `order` says.
+  // kDatetime and kTimedelta are made by time() (here: unit generic, scale 1).
   DType(DTypeKind kind, uint32_t itemsize, ByteOrder order = native_byte_order());
+  // A datetime64 / timedelta64 counting `scale` x `unit` (scale >= 1).
+  static DType time(DTypeKind kind, TimeUnit unit, uint32_t scale, ByteOrder order = native_byte_order());
+  // The largest item size of kFixedBytes, kFixedUtf32 and kRaw types.
+  static constexpr uint32_t kMaxItemSize = 1u << 24;
 
   DTypeKind kind() const { return kind_; }
   uint32_t itemsize() const { return itemsize_; }
+  // kDatetime / kTimedelta: the unit and how many of it one step counts.
+  TimeUnit time_unit() const { return unit_; }
+  uint32_t time_scale() const { return scale_; }
+  bool is_time() const { return kind_ == DTypeKind::kDatetime || kind_ == DTypeKind::kTimedelta; }
+  // The bytes that change places when the byte order changes: the item size
+  // for integers, floats and times, half of it for complex (each part swaps
+  // alone), 4 for UTF-32, and 1 (nothing swaps) for the rest.
+  uint32_t swap_unit() const;
   // kString or kBytes: elements are VlenItems (common/vlen.h).
   bool is_vlen() const { return kind_ == DTypeKind::kString || kind_ == DTypeKind::kBytes; }
   ByteOrder byte_order() const { return order_; }
@@ -55,11 +101,13 @@ class DType {
   // The same type in another byte order (no-op for one-byte types).
   DType with_byte_order(ByteOrder order) const { return DType(kind_, itemsize_, order); }
 
-  // numpy array-interface typestr: "<f4", ">i8", "|b1", "|u1"; "|O" for
-  // string and bytes.
+  // numpy array-interface typestr: "<f4", ">i8", "|b1", "|u1", "<M8[10ns]",
+  // "|S5", "<U5" (characters), "|V5"; "|O" for string and bytes.
   std::string typestr() const;
   // Zarr v3 data_type name: "float32", "complex128", "bool", "string",
-  // "variable_length_bytes".
+  // "variable_length_bytes"; for the types that take a configuration, their
+  // name alone ("numpy.datetime64", "null_terminated_bytes",
+  // "fixed_length_utf32", "raw_bytes"): metadata/ writes the whole object.
   std::string zarr_v3_name() const;
   // Python buffer-protocol (struct module) format: "f", ">i", "Zd", "?".
   // Throws kTypeError for string and bytes.
@@ -79,7 +127,7 @@ class DType {
   static DType from_dlpack(uint8_t code, uint8_t bits, uint16_t lanes);
 
   bool operator==(const DType& o) const {
-    return kind_ == o.kind_ && itemsize_ == o.itemsize_ && order_ == o.order_;
+    return kind_ == o.kind_ && itemsize_ == o.itemsize_ && order_ == o.order_ && unit_ == o.unit_ && scale_ == o.scale_;
   }
   bool operator!=(const DType& o) const { return !(*this == o); }
 
@@ -87,6 +135,12 @@ class DType {
   DTypeKind kind_;
   uint32_t itemsize_;
   ByteOrder order_;
+  TimeUnit unit_ = TimeUnit::kGeneric;
+  uint32_t scale_ = 1;
 };
+
+// Reverses the bytes of each swap unit of the `nbytes` bytes at `p` (whole
+// elements of `t`): their change of byte order.
+void swap_elements(uint8_t* p, size_t nbytes, const DType& t);
 
 }  // namespace zarrnative

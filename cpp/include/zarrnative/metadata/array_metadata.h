@@ -65,6 +65,10 @@ struct ArrayMetadata {
   Shape shape;
   Shape chunk_shape;                   // regular grid only
   DType dtype = DType(DTypeKind::kFloat, 8);  // v2: with the byte order of the .zarray dtype
+  // Structured types (dtype is then kRaw, one whole record): the fields as
+  // numpy's descr spells them, [[name, typestr], [name, typestr, shape],
+  // [name, [nested fields]]], packed in order; null for other types.
+  json struct_fields;
   json fill_value_json;                // as written (v2: null allowed)
   std::vector<uint8_t> fill_value;     // one element in dtype's byte order (zeros when v2 null);
                                        // string/bytes: the fill string's bytes (codec::ChunkSpec's rule)

@@ -229,14 +229,25 @@ DType get_dtype(std::string_view codec, const json& config, std::string_view key
   const json& v = config.at(std::string(key));
   if (!v.is_string()) config_error(codec, "'" + std::string(key) + "' must be a numpy type string, got " + v.dump());
   std::string s = v.get<std::string>();
+  std::optional<DType> t;
   try {
-    if (!s.empty() && s[0] >= 'a' && s[0] <= 'z' && s.size() <= 3) return DType::from_typestr("=" + s);
-    if (!s.empty() && (s[0] == '<' || s[0] == '>' || s[0] == '|' || s[0] == '=')) return DType::from_typestr(s);
-    return DType::from_zarr_v3_name(s);
+    if (!s.empty() && s[0] >= 'a' && s[0] <= 'z' && s.size() <= 3)
+      t = DType::from_typestr("=" + s);
+    else if (!s.empty() && (s[0] == '<' || s[0] == '>' || s[0] == '|' || s[0] == '='))
+      t = DType::from_typestr(s);
+    else
+      t = DType::from_zarr_v3_name(s);
   } catch (const Error&) {
+  }
+  // Only numbers: the casts compute with them (times, text and raw bytes
+  // parse as types but are not numbers).
+  const DTypeKind k = t ? t->kind() : DTypeKind::kString;
+  if (k != DTypeKind::kBool && k != DTypeKind::kInt && k != DTypeKind::kUInt && k != DTypeKind::kFloat &&
+      k != DTypeKind::kComplex) {
     config_error(codec, "'" + std::string(key) + "' \"" + s +
                             "\" is not a supported numeric type (bool, [u]int8..64, float16/32/64, complex64/128)");
   }
+  return *t;
 }
 
 NDArray view_as(std::string_view codec, const NDArray& a, const DType& type) {

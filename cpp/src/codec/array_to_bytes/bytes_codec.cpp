@@ -102,7 +102,7 @@ class BytesCodec final : public ArrayToBytesCodec {
   EncodedSize encoded_size(const ChunkSpec& spec) const override { return EncodedSize::fixed(spec.nbytes()); }
 
   bool is_identity_for(const ChunkSpec& spec) const override {
-    return spec.dtype.itemsize() == 1 || (endian_ && *endian_ == native_byte_order());
+    return spec.dtype.swap_unit() == 1 || (endian_ && *endian_ == native_byte_order());
   }
 
   void encode(const NDArray& chunk, const ChunkSpec& spec, ByteBuffer& out, const CodecOptions&) const override {
@@ -141,7 +141,7 @@ class BytesCodec final : public ArrayToBytesCodec {
       throw Error(ErrorCode::kTypeError, std::string("bytes: the ") + what + " holds " + a.dtype().typestr() +
                                              ", the chunk " + spec.dtype.typestr());
     }
-    if (a.itemsize() > 1 && !endian_) {
+    if (a.dtype().swap_unit() > 1 && !endian_) {
       config_error(name(), "'endian' is required for " + spec.dtype.zarr_v3_name());
     }
   }
@@ -150,23 +150,23 @@ class BytesCodec final : public ArrayToBytesCodec {
   // `like`'s byte order is not the encoded one.
   void copy(uint8_t* dst, const Shape& dst_strides, const uint8_t* src, const Shape& src_strides,
             const NDArray& like) const {
-    const int64_t isz = like.itemsize();
-    const bool swap = isz > 1 && like.dtype().byte_order() != *endian_;
+    const int64_t isz = like.itemsize(), unit = like.dtype().swap_unit();
+    const bool swap = unit > 1 && like.dtype().byte_order() != *endian_;
     if (!swap) {  // contiguous runs become memcpy
       strided_copy_host(dst, dst_strides.data(), src, src_strides.data(), like.shape().data(), like.ndim(), isz);
       return;
     }
-    if (like.dtype().kind() != DTypeKind::kComplex) {
+    if (unit == isz) {
       swap_copy(dst, dst_strides, src, src_strides, like.shape(), isz);
       return;
     }
-    // Complex: the real and imaginary parts swap separately; they become a
-    // last dimension of two values.
+    // Complex parts and UTF-32 characters swap one by one: they become a last
+    // dimension of values.
     Shape shape = like.shape(), ds = dst_strides, ss = src_strides;
-    shape.push_back(2);
-    ds.push_back(isz / 2);
-    ss.push_back(isz / 2);
-    swap_copy(dst, ds, src, ss, shape, isz / 2);
+    shape.push_back(isz / unit);
+    ds.push_back(unit);
+    ss.push_back(unit);
+    swap_copy(dst, ds, src, ss, shape, unit);
   }
 
   std::optional<ByteOrder> endian_;
@@ -190,7 +190,7 @@ std::shared_ptr<const ArrayToBytesCodec> make_bytes_codec(const json& config, co
     if (e == "little") endian = ByteOrder::kLittle;
     else if (e == "big") endian = ByteOrder::kBig;
     else config_error(kName, "'endian' must be \"little\" or \"big\", got \"" + e + "\"");
-  } else if (input.dtype.itemsize() > 1) {
+  } else if (input.dtype.swap_unit() > 1) {
     config_error(kName, "'endian' is required for " + input.dtype.zarr_v3_name());
   }
   return std::make_shared<BytesCodec>(endian);

@@ -925,3 +925,37 @@ def test_what_zarr_python_does_with_bad_metadata(tmp_path, name):
     else:
         with pytest.raises(zarr_does):
             zarr.open_array(path, mode="r")
+
+
+@zarrnative_only
+@pytest.mark.parametrize("fmt", [2, 3])
+def test_fields_select_and_set_like_numpy(tmp_path, fmt):
+    # zarr-python 3.1.6 accepts fields= but fails to cast the records (TypeError); this follows numpy's
+    # record indexing, as zarr-python 2 did.
+    dt = np.dtype([("a", "<i4"), ("b", "<f8"), ("c", "S2")])
+    n = np.zeros((5, 3), dtype=dt)
+    n["a"] = np.arange(15).reshape(5, 3)
+    n["b"] = np.linspace(0, 1, 15).reshape(5, 3)
+    n["c"] = b"xy"
+    a = zn.create_array(str(tmp_path / "r"), shape=n.shape, chunks=(2, 2), dtype=dt, zarr_format=fmt)
+    a[...] = n
+    np.testing.assert_array_equal(a.get_basic_selection((slice(1, 4), 1), fields="a"), n[1:4, 1]["a"])
+    np.testing.assert_array_equal(a.get_orthogonal_selection(([0, 4], [2]), fields=["c", "a"]),
+                                  n[np.ix_([0, 4], [2])][["c", "a"]])
+    np.testing.assert_array_equal(a.get_coordinate_selection(([0, 3], [1, 2]), fields="b"), n[[0, 3], [1, 2]]["b"])
+    np.testing.assert_array_equal(a.get_block_selection((1, 0), fields="c"), n[2:4, 0:2]["c"])
+    assert a.get_basic_selection((2, 2), fields="b") == n[2, 2]["b"]
+    a.set_basic_selection((slice(0, 2), slice(None)), -7, fields="a")
+    n[0:2, :]["a"] = -7
+    a.set_mask_selection(n["b"] > 0.5, 2.5, fields="b")
+    n["b"][n["b"] > 0.5] = 2.5
+    a.set_orthogonal_selection(([1], [0, 2]), b"q", fields=["c"])
+    n["c"][1, [0, 2]] = b"q"
+    np.testing.assert_array_equal(zn.open_array(str(tmp_path / "r"))[...], n)
+    with pytest.raises(IndexError, match="no field 'z'"):
+        a.get_basic_selection(0, fields="z")
+    with pytest.raises(IndexError, match="out="):
+        a.get_basic_selection(0, fields="a", out=np.zeros((3,), "i4"))
+    plain = zn.create_array(str(tmp_path / "p"), shape=(2,), dtype="i4", zarr_format=fmt)
+    with pytest.raises(IndexError, match="structured"):
+        plain.get_basic_selection(0, fields="a")

@@ -272,18 +272,31 @@ class Array:
             return _batch.read(self._native, self.store, dims, out, self._validate)
         return self._native.read(dims, out, self._validate)
 
+    def _check_fields(self, fields: Any, out: Any) -> None:
+        if fields is None:
+            return
+        if self._struct is None:
+            raise IndexError(f"fields= selects fields of a structured data type; this array's is {self.dtype}")
+        names = [fields] if isinstance(fields, str) else list(fields)
+        missing = [n for n in names if n not in self._struct.names]
+        if missing or not names:
+            raise IndexError(f"no field {missing[0] if missing else ''!r}: the fields are {list(self._struct.names)}")
+        if out is not None:
+            raise IndexError("out= cannot be combined with fields=")
+
     def get_basic_selection(self, selection=Ellipsis, *, out=None, fields=None):
-        _no_fields(fields)
-        return self._read_orthogonal(_indexing.basic(selection, self._shape), out, scalar=True)
+        self._check_fields(fields, out)
+        return _pick_fields(self._read_orthogonal(_indexing.basic(selection, self._shape), out, scalar=True), fields)
 
     def get_orthogonal_selection(self, selection, *, out=None, fields=None):
-        _no_fields(fields)
-        return self._read_orthogonal(_indexing.orthogonal(selection, self._shape), out)
+        self._check_fields(fields, out)
+        return _pick_fields(self._read_orthogonal(_indexing.orthogonal(selection, self._shape), out), fields)
 
     def get_block_selection(self, selection, *, out=None, fields=None):
-        _no_fields(fields)
+        self._check_fields(fields, out)
         # blocks of the chunk grid: shards for a sharded array, as zarr-python counts them
-        return self._read_orthogonal(_indexing.blocks(selection, self._shape, self._grid_chunks), out)
+        return _pick_fields(self._read_orthogonal(_indexing.blocks(selection, self._shape, self._grid_chunks), out),
+                            fields)
 
     def _read_points(self, pts: _indexing.Points, out=None):
         device = _gpu.configured_device(None)
@@ -306,12 +319,12 @@ class Array:
         return result
 
     def get_coordinate_selection(self, selection, *, out=None, fields=None):
-        _no_fields(fields)
-        return self._read_points(_indexing.coordinates(selection, self._shape), out)
+        self._check_fields(fields, out)
+        return _pick_fields(self._read_points(_indexing.coordinates(selection, self._shape), out), fields)
 
     def get_mask_selection(self, mask, *, out=None, fields=None):
-        _no_fields(fields)
-        return self._read_points(_indexing.mask(mask, self._shape), out)
+        self._check_fields(fields, out)
+        return _pick_fields(self._read_points(_indexing.mask(mask, self._shape), out), fields)
 
     def __getitem__(self, selection):
         kind = _selection_kind(selection, self.ndim)
@@ -456,15 +469,27 @@ class Array:
             self._native.write(sel.dims, values, empty)
 
     def set_basic_selection(self, selection, value, *, fields=None):
-        _no_fields(fields)
+        if fields is not None:  # the records are read, the fields set, and the records written back
+            self._check_fields(fields, None)
+            records = np.array(self.get_basic_selection(selection))
+            records[fields if isinstance(fields, str) else list(fields)] = value
+            value = records
         self._write_orthogonal(_indexing.basic(selection, self._shape), value)
 
     def set_orthogonal_selection(self, selection, value, *, fields=None):
-        _no_fields(fields)
+        if fields is not None:  # the records are read, the fields set, and the records written back
+            self._check_fields(fields, None)
+            records = np.array(self.get_orthogonal_selection(selection))
+            records[fields if isinstance(fields, str) else list(fields)] = value
+            value = records
         self._write_orthogonal(_indexing.orthogonal(selection, self._shape), value)
 
     def set_block_selection(self, selection, value, *, fields=None):
-        _no_fields(fields)
+        if fields is not None:  # the records are read, the fields set, and the records written back
+            self._check_fields(fields, None)
+            records = np.array(self.get_block_selection(selection))
+            records[fields if isinstance(fields, str) else list(fields)] = value
+            value = records
         self._write_orthogonal(_indexing.blocks(selection, self._shape, self._grid_chunks), value)
 
     def _write_points(self, pts: _indexing.Points, value) -> None:
@@ -479,11 +504,19 @@ class Array:
             self._native.write_points(pts.coords, values, empty)
 
     def set_coordinate_selection(self, selection, value, *, fields=None):
-        _no_fields(fields)
+        if fields is not None:  # the records are read, the fields set, and the records written back
+            self._check_fields(fields, None)
+            records = np.array(self.get_coordinate_selection(selection))
+            records[fields if isinstance(fields, str) else list(fields)] = value
+            value = records
         self._write_points(_indexing.coordinates(selection, self._shape), value)
 
     def set_mask_selection(self, mask, value, *, fields=None):
-        _no_fields(fields)
+        if fields is not None:  # the records are read, the fields set, and the records written back
+            self._check_fields(fields, None)
+            records = np.array(self.get_mask_selection(mask))
+            records[fields if isinstance(fields, str) else list(fields)] = value
+            value = records
         self._write_points(_indexing.mask(mask, self._shape), value)
 
     def __setitem__(self, selection, value) -> None:
@@ -532,9 +565,11 @@ class Array:
         return self
 
 
-def _no_fields(fields) -> None:
-    if fields is not None:
-        raise IndexError("field selection is not supported")
+def _pick_fields(result: Any, fields: Any) -> Any:
+    """The named field (a str) or fields (a list) of records read."""
+    if fields is None:
+        return result
+    return result[fields] if isinstance(fields, str) else result[list(fields)]
 
 
 def _string_dtype():

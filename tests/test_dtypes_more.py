@@ -959,3 +959,17 @@ def test_fields_select_and_set_like_numpy(tmp_path, fmt):
     plain = zn.create_array(str(tmp_path / "p"), shape=(2,), dtype="i4", zarr_format=fmt)
     with pytest.raises(IndexError, match="structured"):
         plain.get_basic_selection(0, fields="a")
+
+
+@zarrnative_only
+@pytest.mark.parametrize("dt", ["<M8[s]", "<m8[ms]", "S3", "<U2", "V4", [("a", "<i4")]])
+def test_device_reads_refuse_types_gpu_frameworks_cannot_hold(dt):
+    # Checked before any GPU is looked for, so this runs on machines without one too.
+    a = zn.create_array({}, shape=(4,), chunks=(2,), dtype=dt)
+    with pytest.raises(TypeError, match="device reads take arrays of numbers"):
+        a.get(slice(None), device="cuda")
+    with zn.config.set(device="cuda"):
+        with pytest.raises(TypeError, match="device reads take arrays of numbers"):
+            a.vindex[[0, 3]]
+        with pytest.raises(TypeError, match="device reads take arrays of numbers"):
+            a.read_batch([slice(0, 2), slice(2, 4)])

@@ -122,9 +122,19 @@ def _to_framework(nd) -> Any:
     return cupy.asarray(nd)  # zero-copy through __cuda_array_interface__
 
 
+def check_numeric(array) -> None:
+    """Device reads carry numbers only: CuPy, PyTorch and JAX have no
+    datetime, fixed-length text or record types (and DLPack no codes for
+    them), so those arrays raise TypeError before anything is read."""
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"device reads take arrays of numbers (bool, integers, floats, complex); array "
+                        f"{array.path!r} holds {array.dtype}, which GPU frameworks cannot hold: read it on the CPU")
+
+
 def read(array, sel, device: int, *, stream: Any = None, out=None, scalar: bool = False) -> Any:
     """Reads the orthogonal selection `sel` (an ``_indexing.Orthogonal``) of
     `array` (a ``zarrnative.Array``) into CUDA memory on `device`."""
+    check_numeric(array)
     if out is not None:
         raise ValueError("out= and a CUDA device cannot be combined: the device read makes its own array")
     _configure_nvcomp()
@@ -144,6 +154,7 @@ def read_batch(array, sels: list, device: int, *, stream: Any = None) -> Any:
     """Reads orthogonal selections of one shape (``_indexing.Orthogonal``) of
     `array` into one CUDA array of shape ``(len(sels), *shape)``: every chunk
     of every selection in one GPU batch. `array`'s store is a native one."""
+    check_numeric(array)
     _configure_nvcomp()
     shape = (len(sels), *sels[0].result_shape)
     nd, report, _ = _core.gpu_read_many(array._native, [s.dims for s in sels], shape, device,
@@ -156,6 +167,7 @@ def read_points(array, pts, device: int, *, stream: Any = None) -> Any:
     """Reads a coordinate selection (an ``_indexing.Points``) of `array` into
     CUDA memory: the chunks holding points decoded in one GPU batch, the
     points gathered by a kernel. `array`'s store is a native one."""
+    check_numeric(array)
     _configure_nvcomp()
     nd, report, _ = _core.gpu_read_points(array._native, pts.coords, tuple(pts.result_shape), device,
                                           _stream_handle(stream), True, True)

@@ -400,3 +400,61 @@ def test_new_array_fill_value_is_canonical():
     meta = _core.ArrayMetadata.from_json(json.dumps(doc), 3, "a")
     assert np.frombuffer(meta.fill_value_bytes, "<f4")[0] == np.float32(0.1)
     assert np.float32(json.loads(meta.fill_value_json)) == np.float32(0.1)
+
+
+def test_mutated_data_types_and_fill_values_raise_typed_errors_or_round_trip():
+    # Seeded mutations of valid v2/v3 data types (times, fixed-length text and bytes, records) and
+    # fill values: every document either raises ValueError/TypeError or writes back a document that
+    # parses to the same metadata.
+    import copy
+    import random
+
+    rng = random.Random(7)
+    v3types = [{"name": "numpy.datetime64", "configuration": {"unit": "ms", "scale_factor": 10}},
+               {"name": "null_terminated_bytes", "configuration": {"length_bytes": 5}},
+               {"name": "fixed_length_utf32", "configuration": {"length_bytes": 8}},
+               {"name": "raw_bytes", "configuration": {"length_bytes": 3}},
+               {"name": "structured", "configuration": {"fields": [
+                   ["a", "int32"], ["n", {"name": "structured", "configuration": {"fields": [["s", "uint8"]]}}]]}}]
+    v2types = ["<M8[10ms]", "|S5", ">U2", "|V3", [["a", "<i4"], ["b", ">f8", [2, 3]], ["n", [["p", "|S3"]]]]]
+    vals = [0, -1, 2**63, -2**63 - 1, 1.5, "NaT", "", "YWI=", "AAAAAAAAAAAA", "AAAA", "héé", "toolong", None,
+            True, [], {}, "YW=I", "\u0000", "a\u0000b", "\udfff"]
+
+    def mutate(x):
+        x = copy.deepcopy(x)
+        if isinstance(x, (dict, list)) and x and rng.random() < 0.7:
+            k = rng.choice(list(x)) if isinstance(x, dict) else rng.randrange(len(x))
+            x[k] = mutate(x[k]) if rng.random() < 0.6 else rng.choice(vals)
+            if isinstance(x, list) and rng.random() < 0.2:
+                x.append(copy.deepcopy(x[0]))
+            return x
+        if isinstance(x, str) and rng.random() < 0.5:
+            i = rng.randrange(len(x) + 1)
+            return x[:i] + rng.choice(["[", "]", "0", "9", "x", "", "U"]) + x[i + 1:]
+        return rng.choice(vals) if rng.random() < 0.3 else x
+
+    parsed = 0
+    for _ in range(3000):
+        v3 = rng.random() < 0.5
+        t = rng.choice(v3types if v3 else v2types)
+        t = mutate(t) if rng.random() < 0.5 else t
+        fv = rng.choice(vals) if rng.random() < 0.7 else mutate(rng.choice(vals))
+        if v3:
+            doc = {"zarr_format": 3, "node_type": "array", "shape": [4], "data_type": t,
+                   "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [2]}},
+                   "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+                   "fill_value": fv, "codecs": [{"name": "bytes", "configuration": {"endian": "little"}}],
+                   "attributes": {}}
+            parse = lambda text, p: _core.ArrayMetadata.parse_v3(text, p)  # noqa: E731
+        else:
+            doc = {"zarr_format": 2, "shape": [4], "chunks": [2], "dtype": t, "fill_value": fv, "order": "C",
+                   "filters": None, "compressor": None}
+            parse = lambda text, p: _core.ArrayMetadata.parse_v2(text, None, p)  # noqa: E731
+        try:
+            m = parse(json.dumps(doc), "f")
+        except (ValueError, TypeError):
+            continue
+        parsed += 1
+        again = parse(m.to_json(), "g")
+        assert again.to_json() == m.to_json() and again.fill_value_bytes == m.fill_value_bytes, doc
+    assert parsed > 200  # the mutations leave enough documents valid to test the round trip

@@ -605,6 +605,10 @@ TEST(MetadataV3, BadConfiguredDataTypesNameTheField) {
       {R"({"name": "structured", "configuration": {"fields": [["a", "int32"], ["a", "int8"]]}})", "appears twice"},
       {R"({"name": "structured", "configuration": {"fields": [["a", "string"]]}})", "variable-length"},
       {R"({"name": "bfloat17", "configuration": {"x": 1}})", "not supported"},
+      {R"({"name": ["structured"], "configuration": {}})", "string 'name'"},
+      {R"({"name": "structured", "configuration": {"fields": [["n", {"name": "structured", "configuration": 3}]]}})",
+       "must be {\"name\": \"structured\""},
+      {R"({"name": "structured", "configuration": {"fields": [["n", {"name": "structured"}]]}})", "must be {"},
   };
   for (const auto& [type, why] : bad) {
     json d = doc(R"({"zarr_format": 3, "node_type": "array", "shape": [4], "data_type": "float64",

@@ -147,10 +147,14 @@ json read_struct_fields(const json& fields, bool v3, std::string_view ctx, uint3
     names.push_back(name);
     json entry = json::array({name});
     uint64_t size = 0;
-    const bool nested = v3 ? (f[1].is_object() && f[1].value("name", "") == "structured") : f[1].is_array();
+    const bool nested = v3 ? (f[1].is_object() && member(f[1], "name") == "structured") : f[1].is_array();
     if (nested) {
       uint32_t inner = 0;
-      const json& sub = v3 ? f[1].value("configuration", json::object()).value("fields", json()) : f[1];
+      const json& config = v3 ? member(f[1], "configuration") : f[1];
+      if (v3 && (!config.is_object() || f[1].size() != 2)) {
+        fail(ctx, what + ": field \"" + name + "\" must be {\"name\": \"structured\", \"configuration\": {\"fields\": [...]}}");
+      }
+      const json& sub = v3 ? member(config, "fields") : f[1];
       entry.push_back(read_struct_fields(sub, v3, ctx, inner, read_type, depth + 1));
       size = inner;
     } else {

@@ -99,7 +99,7 @@ DType read_configured_type(const json& v, std::string_view ctx) {
 }
 
 DType read_data_type(const json& v, std::string_view ctx, json* struct_fields) {
-  if (v.is_object() && v.value("name", "") == "structured") {
+  if (v.is_object() && member(v, "name") == "structured") {
     json config;
     read_named(v, "data_type", ctx, &config);
     for (auto it = config.begin(); it != config.end(); ++it) {

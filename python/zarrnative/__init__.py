@@ -24,6 +24,7 @@ from zarrnative._api import (
     tree,
 )
 from zarrnative._array import Array
+from zarrnative._async import AsyncArray, AsyncGroup
 from zarrnative._config import config
 from zarrnative._debug import print_debug_info
 from zarrnative._create import (
@@ -50,6 +51,8 @@ __version__ = "0.1.0"
 __all__ = [
     "__version__",
     "Array",
+    "AsyncArray",
+    "AsyncGroup",
     "api",
     "array",
     "codecs",

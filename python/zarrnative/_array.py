@@ -63,8 +63,12 @@ class Array:
     """A Zarr array. Create with :func:`zarrnative.create_array`, open with
     :func:`zarrnative.open_array`."""
 
-    def __init__(self, native: "_core.Array", store_path: Any, *, read_only: bool = False,
+    def __init__(self, native: "_core.Array", store_path: Any = None, *, read_only: bool = False,
                  config: dict | None = None):
+        from zarrnative._async import AsyncArray
+        if isinstance(native, AsyncArray):  # zarr-python's Array(async_array)
+            s = native.sync
+            native, store_path, read_only, config = s._native, s._store_path, s._read_only, s._config
         self._native = native
         self._store_path = store_path
         self._read_only = read_only
@@ -88,6 +92,12 @@ class Array:
         self._grid_chunks = tuple(m.chunk_shape)
 
     # --- properties ---------------------------------------------------------
+    @property
+    def _async_array(self):
+        """This array's coroutine face (zarr-python's attribute name)."""
+        from zarrnative._async import AsyncArray
+        return AsyncArray(self)
+
     @property
     def shape(self) -> tuple[int, ...]:
         return self._shape

@@ -122,7 +122,10 @@ class Group:
     """A Zarr group. Open with :func:`zarrnative.open_group`, create with
     :func:`zarrnative.create_group` / :func:`zarrnative.group`."""
 
-    def __init__(self, store_path: StorePath, metadata: GroupMetadata) -> None:
+    def __init__(self, store_path: StorePath, metadata: GroupMetadata | None = None) -> None:
+        from zarrnative._async import AsyncGroup
+        if isinstance(store_path, AsyncGroup):  # zarr-python's Group(async_group)
+            store_path, metadata = store_path.sync._store_path, store_path.sync._metadata
         self._store_path = store_path
         self._metadata = metadata
 

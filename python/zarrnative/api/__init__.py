@@ -1,6 +1,7 @@
 """``zarrnative.api``: the module layout of zarr-python's ``zarr.api``.
-``synchronous`` holds the functions of the top-level namespace."""
+``synchronous`` holds the functions of the top-level namespace,
+``asynchronous`` their coroutines."""
 
-from zarrnative.api import synchronous
+from zarrnative.api import asynchronous, synchronous
 
-__all__ = ["synchronous"]
+__all__ = ["asynchronous", "synchronous"]

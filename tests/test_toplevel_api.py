@@ -5,6 +5,7 @@ config, errors, and a realistic zarr-python 3 script run unchanged under
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import inspect
 import io
@@ -30,8 +31,13 @@ def _quiet():
 # --- names and signatures --------------------------------------------------------------------
 def test_every_zarr_python_top_level_name_exists():
     missing = [n for n in zarr.__all__ if not hasattr(zn, n)]
-    # AsyncArray / AsyncGroup (the asyncio API) are not provided
-    assert sorted(missing) == ["AsyncArray", "AsyncGroup"]
+    assert missing == []
+    import zarr.api.asynchronous as zpa
+
+    import zarrnative.api.asynchronous as zna
+    functions = [n for n in dir(zpa) if callable(getattr(zpa, n)) and getattr(zn, n, None) is not None
+                 and n in zarr.__all__ and not isinstance(getattr(zpa, n), type)]
+    assert functions and all(asyncio.iscoroutinefunction(getattr(zna, n)) for n in functions)
 
 
 def test_every_zarr_python_error_name_exists():

@@ -973,3 +973,14 @@ def test_device_reads_refuse_types_gpu_frameworks_cannot_hold(dt):
             a.vindex[[0, 3]]
         with pytest.raises(TypeError, match="device reads take arrays of numbers"):
             a.read_batch([slice(0, 2), slice(2, 4)])
+
+
+@zarrnative_only
+@pytest.mark.parametrize("dt", ["M8[10ms]", ">m8[s]", "S3", "<U3", ">U2", "V3", "M8",
+                                [("a", "<i4"), ("b", [("c", "S2")])], [("x", "u1")]])
+def test_info_names_the_data_type_as_zarr_python(dt):
+    from zarr.core.dtype import get_data_type_from_native_dtype
+
+    a = zn.create_array({}, shape=(2,), dtype=dt, zarr_format=2)
+    assert repr(a.metadata.dtype) == repr(get_data_type_from_native_dtype(np.dtype(dt)))
+    assert f"Data type          : {get_data_type_from_native_dtype(np.dtype(dt))!r}" in str(a.info)

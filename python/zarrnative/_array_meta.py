@@ -122,10 +122,23 @@ class ZarrDType:
         return self.numpy
 
     def __repr__(self) -> str:
+        # zarr-python's data type classes and their fields
+        if self.kind == "numeric" and self.numpy.fields is not None:
+            fields = ", ".join(f"({n!r}, {ZarrDType('numeric', self.numpy.fields[n][0])!r})" for n in self.numpy.names)
+            return f"Structured(fields=({fields}{',' if len(self.numpy.names) == 1 else ''}))"
         name = _CLASS_NAMES.get(self.v3_name, self.v3_name)
+        order = None
         if self.has_endianness:
             order = "big" if self.numpy.byteorder == ">" or (
                 self.numpy.byteorder == "=" and np.little_endian is False) else "little"
+        if self.kind == "numeric" and self.numpy.kind in "Mm":
+            unit, scale = np.datetime_data(self.numpy)
+            return f"{name}(endianness='{order}', scale_factor={scale}, unit='{unit}')"
+        if self.kind == "numeric" and self.numpy.kind == "U":
+            return f"{name}(length={self.numpy.itemsize // 4}, endianness='{order}')"
+        if self.kind == "numeric" and self.numpy.kind in "SV":
+            return f"{name}(length={self.numpy.itemsize})"
+        if order:
             return f"{name}(endianness='{order}')"
         return f"{name}()"
 

@@ -54,4 +54,27 @@ TEST(GpuDeviceRead, WithoutADeviceRaisesDeviceUnavailableBeforeAnyIo) {
   }
 }
 
+TEST(GpuDeviceRead, ArraysOfTimesTextOrRecordsAreATypeErrorOnAnyMachine) {
+  for (const char* type : {R"({"name": "numpy.datetime64", "configuration": {"unit": "s", "scale_factor": 1}})",
+                           R"({"name": "raw_bytes", "configuration": {"length_bytes": 3}})"}) {
+    nlohmann::json doc = {{"zarr_format", 3},
+                          {"node_type", "array"},
+                          {"shape", {4}},
+                          {"data_type", nlohmann::json::parse(type)},
+                          {"chunk_grid", {{"name", "regular"}, {"configuration", {{"chunk_shape", {2}}}}}},
+                          {"chunk_key_encoding", {{"name", "default"}}},
+                          {"fill_value", type[10] == 'n' ? nlohmann::json(0) : nlohmann::json("AAAA")},
+                          {"codecs", nlohmann::json::array({{{"name", "bytes"}, {"configuration", {{"endian", "little"}}}}})}};
+    auto store = std::make_shared<store::MemoryStore>();
+    auto arr = array::Array::create(store, "a", metadata::ArrayMetadata::from_json(doc, 3, "a"), false);
+    try {
+      gpu::read_to_device(*arr, {array::DimSelection::slice(0, 4, 1)}, {}, {});
+      ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kTypeError) << e.what();
+      EXPECT_NE(std::string(e.what()).find("numbers"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace

@@ -984,3 +984,18 @@ def test_info_names_the_data_type_as_zarr_python(dt):
     a = zn.create_array({}, shape=(2,), dtype=dt, zarr_format=2)
     assert repr(a.metadata.dtype) == repr(get_data_type_from_native_dtype(np.dtype(dt)))
     assert f"Data type          : {get_data_type_from_native_dtype(np.dtype(dt))!r}" in str(a.info)
+
+
+@zarrnative_only
+@pytest.mark.parametrize("make", [
+    lambda m: m.zeros((3,), chunks=(2,), dtype="S2"), lambda m: m.ones((3,), chunks=(2,), dtype="U2"),
+    lambda m: m.full((3,), 5, chunks=(2,), dtype="S2"), lambda m: m.full((3,), 1.5, chunks=(2,), dtype="U3"),
+    lambda m: m.zeros((3,), chunks=(2,), dtype="M8[s]"), lambda m: m.array(["a", "bb"]),
+    lambda m: m.array(np.array([b"a", b"bb"])), lambda m: m.zeros((2,), dtype=[("a", "i4"), ("b", "f4")]),
+])
+def test_convenience_functions_fill_as_zarr_python(make):
+    # numbers become text through numpy's cast, as in zarr-python: zeros(dtype="S2") holds b"0"
+    ours, theirs = make(zn), make(zarr)
+    assert ours.dtype == theirs.dtype
+    assert repr(ours.fill_value) == repr(theirs.fill_value)
+    np.testing.assert_array_equal(ours[...], theirs[...])

@@ -198,8 +198,10 @@ def fill_value_json(value: Any, dtype: ZarrDType, zarr_format: int) -> Any:
             return base64.standard_b64encode(np.array(value, dtype=dtype.numpy).astype(nd).tobytes()).decode("ascii")
         except (TypeError, ValueError):
             return value
-    if k in "SU" and isinstance(value, (str, bytes, np.str_, np.bytes_)):
-        try:  # numpy's cast, as zarr-python: longer values are cut to the length
+    if k in "SU" and isinstance(value, (str, bytes, np.str_, np.bytes_, numbers.Number, np.generic)):
+        # numpy's cast, as zarr-python: longer values are cut to the length, and numbers become their
+        # text (zeros(dtype="S2") fills with b"0", ones(dtype="U2") with "1")
+        try:
             value = np.array(value, dtype=dtype.numpy)[()]
         except (TypeError, ValueError, UnicodeError):
             return value

@@ -10,6 +10,7 @@
 
 #include "zarrnative/array/array.h"
 #include "zarrnative/common/error.h"
+#include "zarrnative/common/vlen.h"
 
 namespace zarrnative::array {
 namespace {
@@ -75,13 +76,22 @@ bool equals_fill(const NDArray& chunk, ByteView fill) {
   uint8_t small[16] = {};
   std::vector<uint8_t> large(isz > 16 ? static_cast<size_t>(isz) : 0);
   uint8_t* f = isz > 16 ? large.data() : small;
-  if (!fill.empty()) std::memcpy(f, fill.data(), static_cast<size_t>(isz));
+  // Strings and bytes: the fill value is the text itself (of any length),
+  // and each item is compared with it; a v2 null fill is "" (zarr-python).
+  const bool vlen = t.is_vlen();
+  const std::string_view fill_text(reinterpret_cast<const char*>(fill.data()), fill.size());
+  if (!fill.empty() && !vlen) std::memcpy(f, fill.data(), static_cast<size_t>(isz));
   // Plain items compare as bytes in the chunk's own order; floats (NaN,
   // -0.0) compare as values in the machine's order.
-  const bool plain = t.kind() != DTypeKind::kFloat && t.kind() != DTypeKind::kComplex;
-  if (!plain) to_native(f, t);
+  const bool plain = !vlen && t.kind() != DTypeKind::kFloat && t.kind() != DTypeKind::kComplex;
+  if (!plain && !vlen) to_native(f, t);
   const DType native = t.with_byte_order(native_byte_order());
   auto same = [&](const uint8_t* e) {
+    if (vlen) {
+      VlenItem item;
+      std::memcpy(&item, e, sizeof item);
+      return item.view() == fill_text;
+    }
     if (plain) return std::memcmp(e, f, static_cast<size_t>(isz)) == 0;
     uint8_t x[16];
     std::memcpy(x, e, static_cast<size_t>(isz));

@@ -9,6 +9,7 @@
 #include "codec/config_util.h"
 #include "zarrnative/codec/registry.h"
 #include "zarrnative/common/error.h"
+#include "zarrnative/common/vlen.h"
 
 namespace zarrnative::codec {
 namespace {
@@ -70,17 +71,28 @@ std::vector<uint32_t> morton_order(const Shape& grid) {
   return order;
 }
 
-// True when every element of `a` (host, any strides) has the bytes of `element`.
+// True when every element of `a` (host, any strides) has the bytes of
+// `element`; for strings and bytes, the text of `element`'s item.
 bool all_equal(const NDArray& a, const uint8_t* element) {
   const int64_t isz = a.itemsize();
   const int nd = a.ndim();
   if (a.size() == 0) return true;
-  if (nd == 0) return std::memcmp(a.data(), element, static_cast<size_t>(isz)) == 0;
+  // Strings and bytes: items are pointers, so their texts are compared.
+  const bool vlen = a.dtype().is_vlen();
+  VlenItem fill_item{};
+  if (vlen) std::memcpy(&fill_item, element, sizeof fill_item);
+  auto same = [&](const uint8_t* e) {
+    if (!vlen) return std::memcmp(e, element, static_cast<size_t>(isz)) == 0;
+    VlenItem item;
+    std::memcpy(&item, e, sizeof item);
+    return item.view() == fill_item.view();
+  };
+  if (nd == 0) return same(static_cast<const uint8_t*>(a.data()));
   const int64_t inner = a.shape()[nd - 1];
   const int64_t inner_stride = a.strides()[nd - 1];
   // One row of fill value, compared against each contiguous row at once.
   std::vector<uint8_t> row;
-  if (inner_stride == isz) {
+  if (inner_stride == isz && !vlen) {
     row.resize(static_cast<size_t>(inner * isz));
     for (int64_t k = 0; k < inner; ++k) std::memcpy(row.data() + k * isz, element, static_cast<size_t>(isz));
   }
@@ -92,7 +104,7 @@ bool all_equal(const NDArray& a, const uint8_t* element) {
       if (std::memcmp(p, row.data(), row.size()) != 0) return false;
     } else {
       for (int64_t k = 0; k < inner; ++k) {
-        if (std::memcmp(p + k * inner_stride, element, static_cast<size_t>(isz)) != 0) return false;
+        if (!same(p + k * inner_stride)) return false;
       }
     }
     int d = nd - 2;

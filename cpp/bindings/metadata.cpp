@@ -29,43 +29,37 @@ void init_metadata(nb::module_& m) {
                             "An array's validated metadata (Zarr v2 .zarray/.zattrs or v3 zarr.json).")
       .def_static("parse_v3", &ArrayMetadata::parse_v3, "text"_a, "path"_a = "",
                   "Parses and validates a v3 zarr.json document; `path` names the array in errors.")
-      .def_static(
-          "parse_v2",
-          [](const std::string& zarray, std::optional<std::string> zattrs, const std::string& path) {
-            std::optional<std::string_view> attrs;
-            if (zattrs) attrs = *zattrs;
-            return ArrayMetadata::parse_v2(zarray, attrs, path);
-          },
-          "zarray"_a, "zattrs"_a = nb::none(), "path"_a = "",
-          "Parses and validates a v2 .zarray document and its .zattrs (None: no attributes).")
-      .def_static(
-          "from_json",
-          [](const std::string& text, int zarr_format, const std::string& path) {
-            const char* file = zarr_format == 2 ? ".zarray" : "zarr.json";
-            json doc = metadata::parse_json_document(text, std::string(file) + " at '" + path + "': ");
-            return ArrayMetadata::from_json(doc, zarr_format, path);
-          },
-          "text"_a, "zarr_format"_a, "path"_a = "",
-          "Validates the metadata of a new array (JSON text of the zarr.json, or of the .zarray with "
-          "an optional 'attributes' member); the fill value is written in its canonical form.")
+      .def_static("parse_v2",
+                  [](const std::string& zarray, std::optional<std::string> zattrs, const std::string& path) {
+                    std::optional<std::string_view> attrs;
+                    if (zattrs) attrs = *zattrs;
+                    return ArrayMetadata::parse_v2(zarray, attrs, path);
+                  },
+                  "zarray"_a, "zattrs"_a = nb::none(), "path"_a = "",
+                  "Parses and validates a v2 .zarray document and its .zattrs (None: no attributes).")
+      .def_static("from_json",
+                  [](const std::string& text, int zarr_format, const std::string& path) {
+                    const char* file = zarr_format == 2 ? ".zarray" : "zarr.json";
+                    json doc = metadata::parse_json_document(text, std::string(file) + " at '" + path + "': ");
+                    return ArrayMetadata::from_json(doc, zarr_format, path);
+                  },
+                  "text"_a, "zarr_format"_a, "path"_a = "",
+                  "Validates the metadata of a new array (JSON text of the zarr.json, or of the .zarray with "
+                  "an optional 'attributes' member); the fill value is written in its canonical form.")
       .def_ro("zarr_format", &ArrayMetadata::zarr_format)
       .def_ro("shape", &ArrayMetadata::shape)
       .def_ro("chunk_shape", &ArrayMetadata::chunk_shape)
       .def_ro("path", &ArrayMetadata::path)
-      .def_prop_ro(
-          "typestr", [](const ArrayMetadata& a) { return a.dtype.typestr(); },
-          "numpy typestr of the data type ('|O' for string and bytes).")
+      .def_prop_ro("typestr", [](const ArrayMetadata& a) { return a.dtype.typestr(); },
+                   "numpy typestr of the data type ('|O' for string and bytes).")
       .def_prop_ro("zarr_data_type", [](const ArrayMetadata& a) { return a.dtype.zarr_v3_name(); })
-      .def_prop_ro(
-          "struct_fields_json", [](const ArrayMetadata& a) { return dump(a.struct_fields); },
-          "A structured type's fields as numpy's descr (JSON text; 'null' for other types).")
-      .def_prop_ro(
-          "fill_value_json", [](const ArrayMetadata& a) { return dump(a.fill_value_json); },
-          "The fill value as written in the document (JSON text).")
-      .def_prop_ro(
-          "fill_value_bytes",
-          [](const ArrayMetadata& a) { return nb::bytes(a.fill_value.data(), a.fill_value.size()); },
-          "One element in the data type's byte order (string/bytes types: the fill string's bytes).")
+      .def_prop_ro("struct_fields_json", [](const ArrayMetadata& a) { return dump(a.struct_fields); },
+                   "A structured type's fields as numpy's descr (JSON text; 'null' for other types).")
+      .def_prop_ro("fill_value_json", [](const ArrayMetadata& a) { return dump(a.fill_value_json); },
+                   "The fill value as written in the document (JSON text).")
+      .def_prop_ro("fill_value_bytes",
+                   [](const ArrayMetadata& a) { return nb::bytes(a.fill_value.data(), a.fill_value.size()); },
+                   "One element in the data type's byte order (string/bytes types: the fill string's bytes).")
       .def_prop_ro("codecs_json", [](const ArrayMetadata& a) { return dump(a.codecs); })
       .def_prop_ro("order", [](const ArrayMetadata& a) { return std::string(1, a.order); })
       .def_prop_ro("filters_json", [](const ArrayMetadata& a) { return dump(a.filters); })
@@ -74,24 +68,20 @@ void init_metadata(nb::module_& m) {
       .def_ro("dimension_names", &ArrayMetadata::dimension_names)
       .def_prop_ro("chunk_key_encoding", [](const ArrayMetadata& a) { return dump(a.chunk_key_encoding.to_json()); })
       .def_prop_ro("chunk_grid_shape", &ArrayMetadata::chunk_grid_shape, "Chunks per dimension.")
-      .def(
-          "to_json", [](const ArrayMetadata& a, int indent) { return dump(a.to_json(), indent); }, "indent"_a = -1,
-          "The zarr.json (v3) or .zarray (v2, without attributes) document as JSON text.")
-      .def(
-          "attributes_to_json", [](const ArrayMetadata& a, int indent) { return dump(a.attributes_json(), indent); },
-          "indent"_a = -1, "The attributes (v2: the .zattrs document) as JSON text.")
-      .def(
-          "chunk_key", [](const ArrayMetadata& a, const std::vector<int64_t>& coords) { return a.chunk_key(coords); },
-          "coords"_a)
+      .def("to_json", [](const ArrayMetadata& a, int indent) { return dump(a.to_json(), indent); },
+           "indent"_a = -1, "The zarr.json (v3) or .zarray (v2, without attributes) document as JSON text.")
+      .def("attributes_to_json", [](const ArrayMetadata& a, int indent) { return dump(a.attributes_json(), indent); },
+           "indent"_a = -1, "The attributes (v2: the .zattrs document) as JSON text.")
+      .def("chunk_key", [](const ArrayMetadata& a, const std::vector<int64_t>& coords) { return a.chunk_key(coords); },
+           "coords"_a)
       .def("make_pipeline",
            [](const ArrayMetadata& a) { return std::const_pointer_cast<codec::CodecPipeline>(a.make_pipeline()); })
       .def("with_shape", &ArrayMetadata::with_shape, "shape"_a)
-      .def(
-          "with_attributes",
-          [](const ArrayMetadata& a, const std::string& text) {
-            return a.with_attributes(metadata::parse_json_document(text, "attributes of '" + a.path + "': "));
-          },
-          "attributes"_a, "A copy with other attributes (JSON text of an object).")
+      .def("with_attributes",
+           [](const ArrayMetadata& a, const std::string& text) {
+             return a.with_attributes(metadata::parse_json_document(text, "attributes of '" + a.path + "': "));
+           },
+           "attributes"_a, "A copy with other attributes (JSON text of an object).")
       .def("__repr__", [](const ArrayMetadata& a) {
         return "<ArrayMetadata v" + std::to_string(a.zarr_format) + " '" + a.path + "' " + a.dtype.zarr_v3_name() +
                " shape=" + json(a.shape).dump() + ">";

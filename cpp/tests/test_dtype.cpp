@@ -118,6 +118,9 @@ TEST(DType, TimesFixedLengthTextAndRawBytes) {
   EXPECT_EQ(t.time_scale(), 10u);
   EXPECT_EQ(t.itemsize(), 8u);
   EXPECT_NE(t, DType::from_typestr(">M8[ns]"));           // the unit and scale are part of the type
+  EXPECT_EQ(t.with_byte_order(ByteOrder::kLittle).typestr(), "<M8[10ns]");  // and survive a byte-order change
+  EXPECT_EQ(DType::from_typestr("|S4").with_byte_order(ByteOrder::kBig).typestr(), "|S4");
+  EXPECT_TRUE(DType::from_typestr("<c8").is_number() && !t.is_number() && !DType::from_typestr("|V2").is_number());
   EXPECT_EQ(DType::from_typestr("<U3").itemsize(), 12u);  // numpy counts characters
   EXPECT_EQ(DType::from_typestr("|S4").byte_order(), ByteOrder::kNotApplicable);
   EXPECT_EQ(DType::from_typestr("<S4").typestr(), "|S4");

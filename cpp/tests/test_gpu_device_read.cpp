@@ -32,19 +32,25 @@ TEST(GpuNvcomp, StatusSaysWhetherTheLibraryLoaded) {
   EXPECT_EQ(gpu::nvcomp_status().loaded, s.loaded);
 }
 
-TEST(GpuDeviceRead, WithoutADeviceRaisesDeviceUnavailableBeforeAnyIo) {
-  std::string why;
-  if (cuda::device_count(&why) > 0) GTEST_SKIP() << "a CUDA device is present";
+// A 4-element array in memory (chunks of 2, the bytes codec) of `data_type`.
+std::shared_ptr<array::Array> small_array(const nlohmann::json& data_type, const nlohmann::json& fill_value,
+                                          const nlohmann::json& bytes_codec) {
   nlohmann::json doc = {{"zarr_format", 3},
                         {"node_type", "array"},
                         {"shape", {4}},
-                        {"data_type", "uint8"},
+                        {"data_type", data_type},
                         {"chunk_grid", {{"name", "regular"}, {"configuration", {{"chunk_shape", {2}}}}}},
                         {"chunk_key_encoding", {{"name", "default"}}},
-                        {"fill_value", 0},
-                        {"codecs", nlohmann::json::array({{{"name", "bytes"}}})}};
+                        {"fill_value", fill_value},
+                        {"codecs", nlohmann::json::array({bytes_codec})}};
   auto store = std::make_shared<store::MemoryStore>();
-  auto arr = array::Array::create(store, "a", metadata::ArrayMetadata::from_json(doc, 3, "a"), false);
+  return array::Array::create(store, "a", metadata::ArrayMetadata::from_json(doc, 3, "a"), false);
+}
+
+TEST(GpuDeviceRead, WithoutADeviceRaisesDeviceUnavailableBeforeAnyIo) {
+  std::string why;
+  if (cuda::device_count(&why) > 0) GTEST_SKIP() << "a CUDA device is present";
+  auto arr = small_array("uint8", 0, {{"name", "bytes"}});
   try {
     gpu::read_to_device(*arr, {array::DimSelection::slice(0, 4, 1)}, {}, {});
     ADD_FAILURE() << "no error";
@@ -55,18 +61,12 @@ TEST(GpuDeviceRead, WithoutADeviceRaisesDeviceUnavailableBeforeAnyIo) {
 }
 
 TEST(GpuDeviceRead, ArraysOfTimesTextOrRecordsAreATypeErrorOnAnyMachine) {
-  for (const char* type : {R"({"name": "numpy.datetime64", "configuration": {"unit": "s", "scale_factor": 1}})",
-                           R"({"name": "raw_bytes", "configuration": {"length_bytes": 3}})"}) {
-    nlohmann::json doc = {{"zarr_format", 3},
-                          {"node_type", "array"},
-                          {"shape", {4}},
-                          {"data_type", nlohmann::json::parse(type)},
-                          {"chunk_grid", {{"name", "regular"}, {"configuration", {{"chunk_shape", {2}}}}}},
-                          {"chunk_key_encoding", {{"name", "default"}}},
-                          {"fill_value", type[10] == 'n' ? nlohmann::json(0) : nlohmann::json("AAAA")},
-                          {"codecs", nlohmann::json::array({{{"name", "bytes"}, {"configuration", {{"endian", "little"}}}}})}};
-    auto store = std::make_shared<store::MemoryStore>();
-    auto arr = array::Array::create(store, "a", metadata::ArrayMetadata::from_json(doc, 3, "a"), false);
+  const nlohmann::json little = {{"name", "bytes"}, {"configuration", {{"endian", "little"}}}};
+  const std::pair<const char*, nlohmann::json> cases[] = {
+      {R"({"name": "numpy.datetime64", "configuration": {"unit": "s", "scale_factor": 1}})", 0},
+      {R"({"name": "raw_bytes", "configuration": {"length_bytes": 3}})", "AAAA"}};
+  for (const auto& [type, fill] : cases) {
+    auto arr = small_array(nlohmann::json::parse(type), fill, little);
     try {
       gpu::read_to_device(*arr, {array::DimSelection::slice(0, 4, 1)}, {}, {});
       ADD_FAILURE() << "no error";

@@ -294,6 +294,16 @@ class Array:
         if out is not None:
             raise IndexError("out= cannot be combined with fields=")
 
+    def _with_fields(self, get: Any, selection: Any, value: Any, fields: Any) -> Any:
+        """What a set_*_selection with ``fields`` writes: the records ``get``
+        reads at ``selection``, with the named fields set to ``value``."""
+        if fields is None:
+            return value
+        self._check_fields(fields, None)
+        records = np.array(get(selection))
+        records[fields if isinstance(fields, str) else list(fields)] = value
+        return records
+
     def get_basic_selection(self, selection=Ellipsis, *, out=None, fields=None):
         self._check_fields(fields, out)
         return _pick_fields(self._read_orthogonal(_indexing.basic(selection, self._shape), out, scalar=True), fields)
@@ -479,27 +489,15 @@ class Array:
             self._native.write(sel.dims, values, empty)
 
     def set_basic_selection(self, selection, value, *, fields=None):
-        if fields is not None:  # the records are read, the fields set, and the records written back
-            self._check_fields(fields, None)
-            records = np.array(self.get_basic_selection(selection))
-            records[fields if isinstance(fields, str) else list(fields)] = value
-            value = records
+        value = self._with_fields(self.get_basic_selection, selection, value, fields)
         self._write_orthogonal(_indexing.basic(selection, self._shape), value)
 
     def set_orthogonal_selection(self, selection, value, *, fields=None):
-        if fields is not None:  # the records are read, the fields set, and the records written back
-            self._check_fields(fields, None)
-            records = np.array(self.get_orthogonal_selection(selection))
-            records[fields if isinstance(fields, str) else list(fields)] = value
-            value = records
+        value = self._with_fields(self.get_orthogonal_selection, selection, value, fields)
         self._write_orthogonal(_indexing.orthogonal(selection, self._shape), value)
 
     def set_block_selection(self, selection, value, *, fields=None):
-        if fields is not None:  # the records are read, the fields set, and the records written back
-            self._check_fields(fields, None)
-            records = np.array(self.get_block_selection(selection))
-            records[fields if isinstance(fields, str) else list(fields)] = value
-            value = records
+        value = self._with_fields(self.get_block_selection, selection, value, fields)
         self._write_orthogonal(_indexing.blocks(selection, self._shape, self._grid_chunks), value)
 
     def _write_points(self, pts: _indexing.Points, value) -> None:
@@ -514,19 +512,11 @@ class Array:
             self._native.write_points(pts.coords, values, empty)
 
     def set_coordinate_selection(self, selection, value, *, fields=None):
-        if fields is not None:  # the records are read, the fields set, and the records written back
-            self._check_fields(fields, None)
-            records = np.array(self.get_coordinate_selection(selection))
-            records[fields if isinstance(fields, str) else list(fields)] = value
-            value = records
+        value = self._with_fields(self.get_coordinate_selection, selection, value, fields)
         self._write_points(_indexing.coordinates(selection, self._shape), value)
 
     def set_mask_selection(self, mask, value, *, fields=None):
-        if fields is not None:  # the records are read, the fields set, and the records written back
-            self._check_fields(fields, None)
-            records = np.array(self.get_mask_selection(mask))
-            records[fields if isinstance(fields, str) else list(fields)] = value
-            value = records
+        value = self._with_fields(self.get_mask_selection, mask, value, fields)
         self._write_points(_indexing.mask(mask, self._shape), value)
 
     def __setitem__(self, selection, value) -> None:

@@ -65,6 +65,11 @@ class _Node:
     def __init__(self, sync: Any):
         object.__setattr__(self, "_sync", sync)
 
+    @property
+    def sync(self) -> Any:
+        """The synchronous Array or Group behind this face."""
+        return self._sync
+
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._sync, name)
         if callable(value) and not isinstance(value, type):
@@ -100,10 +105,6 @@ class AsyncArray(_Node):
     ``zarrnative.Array(async_array)`` (or ``.sync``) gives the synchronous array."""
 
     __slots__ = ()
-
-    @property
-    def sync(self) -> Any:
-        return self._sync
 
     @classmethod
     async def open(cls, store: Any = None, zarr_format: int | None = None, **kwargs: Any) -> AsyncArray:
@@ -180,10 +181,6 @@ class AsyncGroup(_Node):
     (listings are async iterators). ``.sync`` gives the synchronous group."""
 
     __slots__ = ()
-
-    @property
-    def sync(self) -> Any:
-        return self._sync
 
     @classmethod
     async def open(cls, store: Any = None, zarr_format: int | None = None, **kwargs: Any) -> AsyncGroup:

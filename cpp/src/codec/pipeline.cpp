@@ -44,10 +44,7 @@ void read_entry(const json& entry, std::string* name, json* config) {
 // bytes, which are pointers; times, fixed-length text, raw bytes) they may
 // move (views such as transpose) but never compute with.
 void check_item_input(const std::string& name, const ArrayToArrayCodec& codec, const ChunkSpec& input) {
-  const DTypeKind k = input.dtype.kind();
-  const bool numeric = k == DTypeKind::kBool || k == DTypeKind::kInt || k == DTypeKind::kUInt ||
-                       k == DTypeKind::kFloat || k == DTypeKind::kComplex;
-  if (!numeric && !codec.encodes_to_view()) {
+  if (!input.dtype.is_number() && !codec.encodes_to_view()) {
     config_error(name, "cannot take the data type " + input.dtype.zarr_v3_name() + " (" + input.dtype.typestr() +
                            "; only codecs that move items, such as transpose, can)");
   }

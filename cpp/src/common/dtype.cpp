@@ -19,13 +19,10 @@ bool valid_size(DTypeKind kind, uint32_t itemsize) {
     case DTypeKind::kString:
     case DTypeKind::kBytes: return itemsize == kVlenItemSize;
     case DTypeKind::kDatetime:
-    case DTypeKind::kTimedelta:
-      return itemsize == 8;
+    case DTypeKind::kTimedelta: return itemsize == 8;
     case DTypeKind::kFixedBytes:
-    case DTypeKind::kRaw:
-      return itemsize >= 1 && itemsize <= DType::kMaxItemSize;
-    case DTypeKind::kFixedUtf32:
-      return itemsize >= 4 && itemsize % 4 == 0 && itemsize <= DType::kMaxItemSize;
+    case DTypeKind::kRaw: return itemsize >= 1 && itemsize <= DType::kMaxItemSize;
+    case DTypeKind::kFixedUtf32: return itemsize >= 4 && itemsize % 4 == 0 && itemsize <= DType::kMaxItemSize;
   }
   return false;
 }
@@ -42,16 +39,11 @@ char kind_char(DTypeKind kind) {
     case DTypeKind::kComplex: return 'c';
     case DTypeKind::kString:
     case DTypeKind::kBytes: return 'O';
-    case DTypeKind::kDatetime:
-      return 'M';
-    case DTypeKind::kTimedelta:
-      return 'm';
-    case DTypeKind::kFixedBytes:
-      return 'S';
-    case DTypeKind::kFixedUtf32:
-      return 'U';
-    case DTypeKind::kRaw:
-      return 'V';
+    case DTypeKind::kDatetime: return 'M';
+    case DTypeKind::kTimedelta: return 'm';
+    case DTypeKind::kFixedBytes: return 'S';
+    case DTypeKind::kFixedUtf32: return 'U';
+    case DTypeKind::kRaw: return 'V';
   }
   return '?';
 }
@@ -105,18 +97,14 @@ uint32_t DType::swap_unit() const {
     case DTypeKind::kUInt:
     case DTypeKind::kFloat:
     case DTypeKind::kDatetime:
-    case DTypeKind::kTimedelta:
-      return itemsize_;
-    case DTypeKind::kComplex:
-      return itemsize_ / 2;
-    case DTypeKind::kFixedUtf32:
-      return 4;
+    case DTypeKind::kTimedelta: return itemsize_;
+    case DTypeKind::kComplex: return itemsize_ / 2;
+    case DTypeKind::kFixedUtf32: return 4;
     case DTypeKind::kBool:
     case DTypeKind::kString:
     case DTypeKind::kBytes:
     case DTypeKind::kFixedBytes:
-    case DTypeKind::kRaw:
-      return 1;
+    case DTypeKind::kRaw: return 1;
   }
   return 1;
 }
@@ -125,11 +113,13 @@ DType::DType(DTypeKind kind, uint32_t itemsize, ByteOrder order) : kind_(kind), 
   if (!valid_size(kind, itemsize)) {
     unsupported("kind/size", std::string(1, kind_char(kind)) + std::to_string(itemsize));
   }
-  // Strings and bytes: items are pointers in this process.
-  if (swap_unit() == 1 || is_vlen())
+  // Nothing swaps in one-byte items, text or raw bytes, nor in strings and
+  // bytes, whose items are pointers in this process.
+  if (swap_unit() == 1) {
     order_ = ByteOrder::kNotApplicable;
-  else if (order_ == ByteOrder::kNotApplicable)
+  } else if (order_ == ByteOrder::kNotApplicable) {
     order_ = native_byte_order();
+  }
 }
 
 void swap_elements(uint8_t* p, size_t nbytes, const DType& t) {
@@ -172,16 +162,11 @@ std::string DType::zarr_v3_name() const {
     case DTypeKind::kComplex: return "complex" + std::to_string(itemsize_ * 8);
     case DTypeKind::kString: return "string";
     case DTypeKind::kBytes: return "variable_length_bytes";
-    case DTypeKind::kDatetime:
-      return "numpy.datetime64";
-    case DTypeKind::kTimedelta:
-      return "numpy.timedelta64";
-    case DTypeKind::kFixedBytes:
-      return "null_terminated_bytes";
-    case DTypeKind::kFixedUtf32:
-      return "fixed_length_utf32";
-    case DTypeKind::kRaw:
-      return "raw_bytes";
+    case DTypeKind::kDatetime: return "numpy.datetime64";
+    case DTypeKind::kTimedelta: return "numpy.timedelta64";
+    case DTypeKind::kFixedBytes: return "null_terminated_bytes";
+    case DTypeKind::kFixedUtf32: return "fixed_length_utf32";
+    case DTypeKind::kRaw: return "raw_bytes";
   }
   return "";
 }
@@ -257,21 +242,11 @@ DType DType::from_typestr(std::string_view s) {
     case 'u': kind = DTypeKind::kUInt; break;
     case 'f': kind = DTypeKind::kFloat; break;
     case 'c': kind = DTypeKind::kComplex; break;
-    case 'M':
-      kind = DTypeKind::kDatetime;
-      break;
-    case 'm':
-      kind = DTypeKind::kTimedelta;
-      break;
-    case 'S':
-      kind = DTypeKind::kFixedBytes;
-      break;
-    case 'U':
-      kind = DTypeKind::kFixedUtf32;
-      break;
-    case 'V':
-      kind = DTypeKind::kRaw;
-      break;
+    case 'M': kind = DTypeKind::kDatetime; break;
+    case 'm': kind = DTypeKind::kTimedelta; break;
+    case 'S': kind = DTypeKind::kFixedBytes; break;
+    case 'U': kind = DTypeKind::kFixedUtf32; break;
+    case 'V': kind = DTypeKind::kRaw; break;
     default: unsupported("typestr", s);
   }
   if (kind == DTypeKind::kDatetime || kind == DTypeKind::kTimedelta) {

@@ -25,12 +25,9 @@ NDArray execute(const array::Array& arr, MakePlan make_plan, const DeviceReadOpt
                 std::string* report, ReadOnCpu read_on_cpu) {
   // Numbers only: DLPack and the GPU frameworks have no time, text or
   // record types (checked before the device, so any machine says so).
-  const DTypeKind kind = arr.metadata().dtype.kind();
-  check(kind == DTypeKind::kBool || kind == DTypeKind::kInt || kind == DTypeKind::kUInt ||
-            kind == DTypeKind::kFloat || kind == DTypeKind::kComplex,
-        ErrorCode::kTypeError, [&] {
-          return "device reads take arrays of numbers; this array holds " + arr.metadata().dtype.typestr();
-        });
+  check(arr.metadata().dtype.is_number(), ErrorCode::kTypeError, [&] {
+    return "device reads take arrays of numbers; this array holds " + arr.metadata().dtype.typestr();
+  });
   // Before any I/O: a machine without a usable device says so, with the
   // CUDA runtime's own words (no driver, no device...).
   cuda::require_device(device_options.device);

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <limits>
 
+#include "codec/array_to_bytes/vlen_codec.h"
 #include "metadata_util.h"
 
 namespace zarrnative::metadata {
@@ -199,23 +200,18 @@ void put_integer(std::vector<uint8_t>& out, const json& v, DType dtype, std::str
   put_bits(out, bits, size, dtype.byte_order());
 }
 
-// UTF-8 text -> code points; nullopt for malformed text.
+// UTF-8 text -> code points; nullopt for malformed text (the vlen-utf8
+// codec's check: no overlong forms, surrogates or values past U+10FFFF).
 std::optional<std::vector<uint32_t>> utf8_code_points(std::string_view s) {
-  static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};  // overlong forms are refused
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  if (!codec::is_valid_utf8(p, s.size())) return std::nullopt;
   std::vector<uint32_t> out;
   for (size_t i = 0; i < s.size();) {
-    const auto b = static_cast<uint8_t>(s[i]);
-    const int extra = b < 0x80 ? 0 : (b >> 5) == 6 ? 1 : (b >> 4) == 14 ? 2 : (b >> 3) == 30 ? 3 : -1;
-    if (extra < 0 || s.size() - i <= static_cast<size_t>(extra)) return std::nullopt;
-    uint32_t cp = extra == 0 ? b : extra == 1 ? (b & 0x1Fu) : extra == 2 ? (b & 0x0Fu) : (b & 0x07u);
-    for (int k = 1; k <= extra; ++k) {
-      const auto c = static_cast<uint8_t>(s[i + static_cast<size_t>(k)]);
-      if ((c >> 6) != 2) return std::nullopt;
-      cp = (cp << 6) | (c & 0x3Fu);
-    }
-    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+    const size_t len = p[i] < 0x80 ? 1 : p[i] < 0xE0 ? 2 : p[i] < 0xF0 ? 3 : 4;
+    uint32_t cp = p[i] & (len == 1 ? 0x7Fu : 0x3Fu >> (len - 1));
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (p[i + k] & 0x3Fu);
     out.push_back(cp);
-    i += static_cast<size_t>(extra) + 1;
+    i += len;
   }
   return out;
 }

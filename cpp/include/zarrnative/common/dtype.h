@@ -88,6 +88,12 @@ class DType {
   TimeUnit time_unit() const { return unit_; }
   uint32_t time_scale() const { return scale_; }
   bool is_time() const { return kind_ == DTypeKind::kDatetime || kind_ == DTypeKind::kTimedelta; }
+  // bool, integers, floats or complex: what casts compute with and what GPU
+  // frameworks (and DLPack) can hold.
+  bool is_number() const {
+    return kind_ == DTypeKind::kBool || kind_ == DTypeKind::kInt || kind_ == DTypeKind::kUInt ||
+           kind_ == DTypeKind::kFloat || kind_ == DTypeKind::kComplex;
+  }
   // The bytes that change places when the byte order changes: the item size
   // for integers, floats and times, half of it for complex (each part swaps
   // alone), 4 for UTF-32, and 1 (nothing swaps) for the rest.
@@ -98,8 +104,14 @@ class DType {
   bool is_native() const {
     return order_ == ByteOrder::kNotApplicable || order_ == native_byte_order();
   }
-  // The same type in another byte order (no-op for one-byte types).
-  DType with_byte_order(ByteOrder order) const { return DType(kind_, itemsize_, order); }
+  // The same type in another byte order (no-op where swap_unit() is 1); a
+  // time keeps its unit and scale.
+  DType with_byte_order(ByteOrder order) const {
+    DType t(kind_, itemsize_, order);
+    t.unit_ = unit_;
+    t.scale_ = scale_;
+    return t;
+  }
 
   // numpy array-interface typestr: "<f4", ">i8", "|b1", "|u1", "<M8[10ns]",
   // "|S5", "<U5" (characters), "|V5"; "|O" for string and bytes.

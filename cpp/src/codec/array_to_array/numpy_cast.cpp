@@ -231,19 +231,18 @@ DType get_dtype(std::string_view codec, const json& config, std::string_view key
   std::string s = v.get<std::string>();
   std::optional<DType> t;
   try {
-    if (!s.empty() && s[0] >= 'a' && s[0] <= 'z' && s.size() <= 3)
+    if (!s.empty() && s[0] >= 'a' && s[0] <= 'z' && s.size() <= 3) {
       t = DType::from_typestr("=" + s);
-    else if (!s.empty() && (s[0] == '<' || s[0] == '>' || s[0] == '|' || s[0] == '='))
+    } else if (!s.empty() && (s[0] == '<' || s[0] == '>' || s[0] == '|' || s[0] == '=')) {
       t = DType::from_typestr(s);
-    else
+    } else {
       t = DType::from_zarr_v3_name(s);
-  } catch (const Error&) {
+    }
+  } catch (const Error&) {  // not a type at all: refused below
   }
   // Only numbers: the casts compute with them (times, text and raw bytes
   // parse as types but are not numbers).
-  const DTypeKind k = t ? t->kind() : DTypeKind::kString;
-  if (k != DTypeKind::kBool && k != DTypeKind::kInt && k != DTypeKind::kUInt && k != DTypeKind::kFloat &&
-      k != DTypeKind::kComplex) {
+  if (!t || !t->is_number()) {
     config_error(codec, "'" + std::string(key) + "' \"" + s +
                             "\" is not a supported numeric type (bool, [u]int8..64, float16/32/64, complex64/128)");
   }

@@ -655,3 +655,138 @@ def test_all_fill_chunks_of_any_byte_order_are_not_stored(tmp_path, dtype, fill)
         listing[name] = sorted(f for f in os.listdir(tmp_path / name) if not f.startswith("."))
     assert listing["zn"] == listing["zarr"] == ["2"]
     assert (tmp_path / "zn" / "2").read_bytes() == (tmp_path / "zarr" / "2").read_bytes()
+
+
+# --- runtime config, with_config and the other constructors -------------------------
+def _stored_chunks(root: pathlib.Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
+                  if p.is_file() and p.name not in ("zarr.json", ".zarray", ".zattrs"))
+
+
+@pytest.mark.parametrize("lib", ["zarrnative", "zarr"])
+def test_with_config_write_empty_chunks_both_libraries(tmp_path, lib):
+    """with_config changes only the new array's settings; what each writes is
+    the same in both libraries."""
+    m = zarrnative if lib == "zarrnative" else zarr
+    root = tmp_path / lib
+    a = m.create_array(str(root), shape=(4, 6), chunks=(2, 3), dtype="i4", fill_value=0)
+    b = a.with_config({"write_empty_chunks": True})
+    assert (b.config.write_empty_chunks, a.config.write_empty_chunks) == (True, False)
+    assert b.config.order == a.config.order == "C"
+    b[:2, :3] = 0  # stored by b
+    a[2:, :3] = 0  # not stored by a
+    a[2:, 3:] = 7
+    assert _stored_chunks(root) == ["c/0/0", "c/1/1"]
+    np.testing.assert_array_equal(b[:], a[:])
+
+
+def test_with_config_matches_zarr_python(tmp_path):
+    a = zarrnative.create_array(MemoryStore(), shape=(3,), dtype="u1")
+    z = zarr.create_array(zarr.storage.MemoryStore(), shape=(3,), dtype="u1")
+    for change in ({"order": "F"}, {"write_empty_chunks": True}, {"order": "F", "write_empty_chunks": True}):
+        assert a.with_config(change).config.to_dict() == z.with_config(change).config.to_dict()
+    # an ArrayConfig replaces the settings; the async face gives the same
+    cfg = zarrnative.ArrayConfig("F", True)
+    assert a.with_config(cfg).config == cfg
+    assert a.async_array.with_config({"order": "F"}).config.order == "F"
+    assert isinstance(a.async_array, zarrnative.AsyncArray)
+    for bad in ({"order": "X"}, {"write_empty_chunks": "yes"}, {"bogus": 1}):
+        with pytest.raises(ValueError):
+            a.with_config(bad)
+    with pytest.raises(TypeError):
+        a.with_config(["order"])
+    with pytest.raises(AttributeError):
+        a.config.order = "F"
+
+
+@pytest.mark.parametrize("zarr_format", [2, 3])
+def test_reads_come_back_in_the_arrays_order(zarr_format):
+    """An F-order array returns F-contiguous results for every selection
+    kind, as zarr-python does; the values are numpy's."""
+    ref = np.arange(120, dtype="i4").reshape(4, 6, 5)
+    results = {}
+    for lib, m in (("zarrnative", zarrnative), ("zarr", zarr)):
+        kw = {"config": {"order": "F"}} if zarr_format == 3 else {"order": "F"}
+        a = m.create_array(m.storage.MemoryStore(), shape=ref.shape, chunks=(2, 3, 2), dtype="i4",
+                           zarr_format=zarr_format, **kw)
+        a[:] = ref
+        got = [a[:], a[1:3, 1:5], a.oindex[[0, 2], :, 1], a[1], a.blocks[1], a.get_orthogonal_selection((1, [0, 5]))]
+        results[lib] = [(x.flags.f_contiguous, x.flags.c_contiguous) for x in got]
+        want = [ref, ref[1:3, 1:5], ref[[0, 2]][:, :, 1], ref[1], ref[2:4], ref[1][[0, 5]]]
+        for x, y in zip(got, want):
+            np.testing.assert_array_equal(x, y)
+        c = a.with_config({"order": "C"}) if zarr_format == 3 else None
+        if c is not None:
+            assert c[:].flags.c_contiguous
+    assert results["zarrnative"] == results["zarr"]
+    assert all(f for f, _ in results["zarrnative"])
+
+
+def test_reads_in_f_order_of_records_and_with_fields():
+    dt = np.dtype([("a", "<i4"), ("b", "<f8")])
+    ref = np.zeros((3, 4), dtype=dt)
+    ref["a"] = np.arange(12).reshape(3, 4)
+    a = zarrnative.create_array(MemoryStore(), shape=(3, 4), chunks=(2, 2), dtype=dt, config={"order": "F"})
+    a[:] = ref
+    got = a[:]
+    assert got.flags.f_contiguous and got.dtype == dt
+    np.testing.assert_array_equal(got, ref)
+    np.testing.assert_array_equal(a.get_basic_selection(fields="a"), ref["a"])
+
+
+def test_compressor_property_as_zarr_python():
+    for m in (zarrnative, zarr):
+        v2 = m.create_array(m.storage.MemoryStore(), shape=(3,), dtype="i2", zarr_format=2)
+        none = m.create_array(m.storage.MemoryStore(), shape=(3,), dtype="i2", zarr_format=2, compressors=None)
+        v3 = m.create_array(m.storage.MemoryStore(), shape=(3,), dtype="i2")
+        with pytest.warns(DeprecationWarning):
+            assert v2.compressor.get_config() == numcodecs.Zstd(level=0).get_config()
+        with pytest.warns(DeprecationWarning):
+            assert none.compressor is None
+        with pytest.warns(DeprecationWarning), pytest.raises(TypeError, match="format 3"):
+            v3.compressor
+
+
+@pytest.mark.parametrize("zarr_format", [2, 3])
+def test_array_create_open_and_from_dict(tmp_path, zarr_format):
+    path = tmp_path / "a"
+    kw = dict(chunk_shape=(4,), codecs=[{"name": "bytes"}, {"name": "gzip", "configuration": {"level": 1}}]) \
+        if zarr_format == 3 else dict(chunks=(4,), compressor=numcodecs.GZip(level=1))
+    with pytest.warns(DeprecationWarning):
+        a = zarrnative.Array.create(str(path), shape=(10,), dtype="f4", zarr_format=zarr_format, fill_value=1.5, **kw)
+    a[:5] = np.arange(5)
+    z = zarr.open_array(str(path), mode="r")
+    assert z.chunks == (4,) and z.fill_value == 1.5
+    np.testing.assert_array_equal(z[:], [0, 1, 2, 3, 4] + [1.5] * 5)
+    b = zarrnative.Array.open(str(path))
+    assert b.metadata.to_dict() == a.metadata.to_dict()
+    # from_dict: an array object for a document, with nothing written or read
+    doc = z.metadata.to_dict()
+    before = sorted(p.name for p in path.rglob("*"))
+    c = zarrnative.Array.from_dict(StorePath(LocalStore(str(path)), ""), doc)
+    assert sorted(p.name for p in path.rglob("*")) == before
+    np.testing.assert_array_equal(c[:], z[:])
+    assert zarrnative.AsyncArray.from_dict(StorePath(LocalStore(str(path)), ""), doc).shape == (10,)
+    with pytest.raises(ValueError):
+        zarrnative.Array.from_dict(StorePath(MemoryStore(), ""), {**doc, "zarr_format": 4})
+    with pytest.raises((ValueError, TypeError)):
+        zarrnative.Array.from_dict(StorePath(MemoryStore(), ""), {**doc, "shape": "ten"})
+
+
+@pytest.mark.parametrize("dtype", ["u1", "f4", ">i8"])
+@pytest.mark.parametrize("serializer", [{"name": "bytes"}, {"name": "bytes", "configuration": {}},
+                                        {"name": "bytes", "configuration": {"endian": "big"}}])
+def test_bytes_serializer_dicts_filled_in_as_zarr_python(dtype, serializer):
+    """A bytes codec given as a dict without an endianness is written with
+    the one zarr-python fills in (little for multi-byte types, none for one byte)."""
+    docs = []
+    for m in (zarrnative, zarr):
+        a = m.create_array(m.storage.MemoryStore(), shape=(3,), dtype=dtype, serializer=dict(serializer),
+                           compressors=None)
+        a[:] = [1, 2, 3]
+        np.testing.assert_array_equal(a[:], [1, 2, 3])
+        docs.append(json.loads(json.dumps(a.metadata.to_dict()["codecs"])))
+    assert docs[0] == docs[1]
+    with pytest.warns(DeprecationWarning):
+        b = zarrnative.Array.create(MemoryStore(), shape=(3,), dtype=dtype, codecs=[dict(serializer)])
+    assert json.loads(json.dumps(b.metadata.to_dict()["codecs"])) == docs[1]

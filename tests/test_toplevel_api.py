@@ -512,3 +512,26 @@ def test_print_debug_info(capsys):
     zn.print_debug_info()
     out = capsys.readouterr().out
     assert f"zarrnative: {zn.__version__}" in out and "numpy:" in out and "cuda_compiled" in out
+
+
+def test_set_log_level_and_format_reach_the_package_loggers():
+    """zarr.set_log_level / set_format: the package logger and its handler."""
+    import io
+    import logging
+
+    zn.set_log_level("DEBUG")
+    zn.set_format("zn|%(levelname)s|%(message)s")
+    handler = [h for h in logging.getLogger("zarrnative").handlers if type(h) is logging.StreamHandler]
+    assert len(handler) == 1 and handler[0].level == logging.DEBUG
+    stream = io.StringIO()
+    old = handler[0].setStream(stream)
+    try:
+        logging.getLogger("zarrnative.gpu").debug("hello")
+        assert stream.getvalue() == "zn|DEBUG|hello\n"
+        zn.set_log_level("ERROR")
+        logging.getLogger("zarrnative.gpu").warning("quiet")
+        assert stream.getvalue() == "zn|DEBUG|hello\n"
+    finally:
+        handler[0].setStream(old)
+        logging.getLogger("zarrnative").removeHandler(handler[0])
+        logging.getLogger("zarrnative").setLevel(logging.NOTSET)

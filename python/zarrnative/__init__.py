@@ -25,8 +25,8 @@ from zarrnative._api import (
 )
 from zarrnative._array import Array
 from zarrnative._async import AsyncArray, AsyncGroup
-from zarrnative._config import config
-from zarrnative._debug import print_debug_info
+from zarrnative._config import ArrayConfig, config
+from zarrnative._debug import print_debug_info, set_format, set_log_level
 from zarrnative._create import (
     array,
     create,
@@ -51,6 +51,7 @@ __version__ = "0.1.0"
 __all__ = [
     "__version__",
     "Array",
+    "ArrayConfig",
     "AsyncArray",
     "AsyncGroup",
     "api",
@@ -88,6 +89,8 @@ __all__ = [
     "save",
     "save_array",
     "save_group",
+    "set_format",
+    "set_log_level",
     "storage",
     "tree",
     "zeros",

@@ -99,6 +99,93 @@ class Array:
         return AsyncArray(self)
 
     @property
+    def async_array(self):
+        """This array's coroutine face, :class:`zarrnative.AsyncArray`."""
+        return self._async_array
+
+    # --- runtime configuration and other constructors -----------------------
+    @property
+    def config(self):
+        """The runtime settings (:class:`ArrayConfig`: order, write_empty_chunks).
+        Read-only: :meth:`with_config` makes an array with other settings."""
+        from zarrnative._config import ArrayConfig
+        return ArrayConfig(self._config["order"], bool(self._config["write_empty_chunks"]))
+
+    def with_config(self, config) -> "Array":
+        """The same array (same store, metadata and core object) with other
+        runtime settings: an ArrayConfig replaces them all, a dict changes
+        only the keys it names."""
+        from zarrnative._config import ArrayConfig
+        if isinstance(config, ArrayConfig):
+            merged = config.to_dict()
+        elif isinstance(config, dict):
+            merged = ArrayConfig.from_dict({**self.config.to_dict(), **config}).to_dict()
+        else:
+            raise TypeError(f"config must be an ArrayConfig or a dict, got {type(config).__name__}")
+        return type(self)(self._native, self._store_path, read_only=self._read_only, config=merged)
+
+    @classmethod
+    def open(cls, store: Any) -> "Array":
+        """Opens the array at ``store`` (anything ``store=`` accepts, with a path in it)."""
+        from zarrnative._create import open_array
+        return open_array(store)
+
+    @classmethod
+    def create(cls, store: Any, *, shape: Any, dtype: Any, zarr_format: int = 3, fill_value: Any = ...,
+               attributes: dict | None = None, chunk_shape: Any = None, chunk_key_encoding: Any = None,
+               codecs: Any = None, dimension_names: Any = None, chunks: Any = None,
+               dimension_separator: str | None = None, order: str | None = None, filters: Any = None,
+               compressor: Any = "auto", overwrite: bool = False, config: Any = None) -> "Array":
+        """zarr-python's deprecated ``Array.create``: ``zarrnative.create``'s
+        arguments (``chunk_shape`` and ``codecs`` for v3, ``chunks``,
+        ``compressor`` and ``filters`` for v2); use :func:`create_array`."""
+        import warnings
+        from zarrnative._create import DEFAULT_FILL_VALUE, create
+        from zarrnative.errors import ZarrDeprecationWarning
+        warnings.warn("Array.create is deprecated; use zarrnative.create_array", ZarrDeprecationWarning,
+                      stacklevel=2)
+        if chunks is not None and chunk_shape is not None:
+            raise ValueError("give chunks or chunk_shape, not both")
+        return create(shape, store=store, dtype=dtype, zarr_format=zarr_format,
+                      fill_value=DEFAULT_FILL_VALUE if fill_value is ... else fill_value,
+                      attributes=attributes, chunks=chunks if chunks is not None else chunk_shape,
+                      chunk_key_encoding=chunk_key_encoding, codecs=codecs, dimension_names=dimension_names,
+                      dimension_separator=dimension_separator, order=order, filters=filters,
+                      compressor=compressor, overwrite=overwrite, config=config)
+
+    @classmethod
+    def from_dict(cls, store_path: Any, data: dict) -> "Array":
+        """An array object for the metadata document ``data`` (a zarr.json's
+        or .zarray's contents, with ``zarr_format``) at ``store_path``. The
+        core validates it; nothing is read from or written to the store."""
+        from zarrnative._create import _config, native_store
+        from zarrnative.storage import make_store_path
+        if not isinstance(data, dict):
+            raise TypeError(f"data must be a dict, got {type(data).__name__}")
+        fmt = data.get("zarr_format")
+        if fmt not in (2, 3):
+            raise ValueError(f"data['zarr_format'] must be 2 or 3, got {fmt!r}")
+        sp = make_store_path(store_path)
+        text = json.dumps(data)
+        meta = (_core.ArrayMetadata.parse_v3(text, sp.path) if fmt == 3
+                else _core.ArrayMetadata.from_json(text, 2, sp.path))
+        native = _core.Array.from_metadata(native_store(sp), sp.path, meta)
+        return cls(native, sp, read_only=sp.store.read_only, config=_config(None))
+
+    @property
+    def compressor(self):
+        """zarr-python's deprecated v2 property: the compressor of a v2
+        array (None if it has none). v3 arrays raise TypeError: use ``compressors``."""
+        import warnings
+        from zarrnative.errors import ZarrDeprecationWarning
+        warnings.warn("Array.compressor is deprecated; use Array.compressors", ZarrDeprecationWarning,
+                      stacklevel=2)
+        if self.zarr_format != 2:
+            raise TypeError("`compressor` is not available for Zarr format 3 arrays.")
+        found = self.compressors
+        return found[0] if found else None
+
+    @property
     def shape(self) -> tuple[int, ...]:
         return self._shape
 
@@ -263,7 +350,14 @@ class Array:
                 target = as_array(np.asarray(out).reshape(sel.out_shape))
             self._core_read(sel.dims, target)
             return out
-        result = self._result(self._core_read(sel.dims))
+        if self.order == "F" and len(sel.out_shape) > 1 and not _is_vlen(self._typestr):
+            # results in the array's memory order, as zarr-python returns them
+            result = np.empty(sel.out_shape, dtype=self._typestr, order="F")
+            self._core_read(sel.dims, as_array(result))
+            if self._struct is not None:
+                result = result.view(self._struct)
+        else:
+            result = self._result(self._core_read(sel.dims))
         result = result.reshape(sel.result_shape)
         # basic selections of one element give a numpy scalar; orthogonal ones a 0-d array (zarr-python)
         return result[()] if scalar and result.ndim == 0 else result

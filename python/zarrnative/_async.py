@@ -116,6 +116,15 @@ class AsyncArray(_Node):
         from zarrnative._create import create_array
         return await _call(create_array, store, **kwargs)
 
+    @classmethod
+    def from_dict(cls, store_path: Any, data: dict) -> AsyncArray:
+        from zarrnative._array import Array
+        return cls(Array.from_dict(store_path, data))
+
+    def with_config(self, config: Any) -> AsyncArray:
+        """The same array with other runtime settings (see ``Array.with_config``)."""
+        return AsyncArray(self._sync.with_config(config))
+
     async def getitem(self, selection: Any, *, prototype: Any = None) -> Any:
         return await _call(self._sync.__getitem__, selection)
 
@@ -191,6 +200,11 @@ class AsyncGroup(_Node):
     async def from_store(cls, store: Any = None, **kwargs: Any) -> AsyncGroup:
         from zarrnative._api import create_group
         return await _call(create_group, store, **kwargs)
+
+    @classmethod
+    def from_dict(cls, store_path: Any, data: dict) -> AsyncGroup:
+        from zarrnative._group import Group
+        return cls(Group.from_dict(store_path, data))
 
     async def getitem(self, key: str) -> AsyncArray | AsyncGroup:
         return await _call(self._sync.__getitem__, key)

@@ -28,7 +28,7 @@ from typing import Any
 
 from zarrnative import _core, _gpu
 
-__all__ = ["Config", "config"]
+__all__ = ["ArrayConfig", "Config", "config"]
 
 _DEFAULTS: dict[str, Any] = {
     "default_zarr_format": 3,
@@ -148,6 +148,46 @@ class Config:
 
 
 config = Config()
+
+
+class ArrayConfig:
+    """An array's runtime settings (zarr-python's ``ArrayConfig``): the
+    memory order of what reads return, and whether chunks equal to the fill
+    value are written. ``Array.config`` gives it; ``Array.with_config``
+    makes an array with other settings."""
+
+    __slots__ = ("order", "write_empty_chunks")
+
+    def __init__(self, order: str, write_empty_chunks: bool) -> None:
+        if order not in ("C", "F"):
+            raise ValueError(f"order must be 'C' or 'F', got {order!r}")
+        if not isinstance(write_empty_chunks, bool):
+            raise ValueError(f"write_empty_chunks must be a bool, got {write_empty_chunks!r}")
+        object.__setattr__(self, "order", order)
+        object.__setattr__(self, "write_empty_chunks", write_empty_chunks)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("ArrayConfig is immutable: Array.with_config makes an array with other settings")
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ArrayConfig:
+        """Keys left out take ``zarrnative.config``'s ``array.*`` values."""
+        unknown = set(data) - {"order", "write_empty_chunks"}
+        if unknown:
+            raise ValueError(f"unknown array config keys {sorted(unknown)}; expected 'order' or 'write_empty_chunks'")
+        return cls(**{k: data.get(k, config.get(f"array.{k}")) for k in ("order", "write_empty_chunks")})
+
+    def to_dict(self) -> dict:
+        return {"order": self.order, "write_empty_chunks": self.write_empty_chunks}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ArrayConfig) and self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash((self.order, self.write_empty_chunks))
+
+    def __repr__(self) -> str:
+        return f"ArrayConfig(order={self.order!r}, write_empty_chunks={self.write_empty_chunks!r})"
 
 
 def default_zarr_format() -> int:

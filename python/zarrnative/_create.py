@@ -266,8 +266,11 @@ def _evolve_v3(codec: Any, dtype: ZarrDType) -> dict:
                            clevel=d["clevel"], blocksize=d["blocksize"],
                            shuffle=None if "shuffle" in tunable else d["shuffle"]).evolve(dtype.itemsize)
     d = codec_to_dict(codec, 3)
-    if d.get("name") == "bytes" and (dtype.itemsize <= 1 or not dtype.has_endianness):
-        d.pop("configuration", None)
+    if d.get("name") == "bytes":
+        if dtype.itemsize <= 1 or not dtype.has_endianness:
+            d.pop("configuration", None)
+        elif not (d.get("configuration") or {}).get("endian"):  # {"name": "bytes"}: little, as zarr-python
+            d["configuration"] = {**(d.get("configuration") or {}), "endian": "little"}
     return d
 
 

@@ -1,10 +1,37 @@
 """``print_debug_info()``: versions of the platform, Python, zarrnative and
-the packages it uses, for bug reports."""
+the packages it uses, for bug reports. ``set_log_level`` / ``set_format``:
+the level and format of the messages of the ``zarrnative`` loggers."""
 
 from __future__ import annotations
 
 import importlib.metadata
+import logging
 import platform
+
+_logger = logging.getLogger("zarrnative")
+
+
+def _handler() -> logging.Handler:
+    """The stream handler of the ``zarrnative`` logger, made on first use."""
+    for h in _logger.handlers:
+        if type(h) is logging.StreamHandler:
+            return h
+    h = logging.StreamHandler()
+    _logger.addHandler(h)
+    return h
+
+
+def set_log_level(level: str | int) -> None:
+    """Sets the level of the ``zarrnative`` logger and of its stream handler
+    ("DEBUG", "INFO", "WARNING", ... or a number), as ``zarr.set_log_level``."""
+    _logger.setLevel(level)
+    _handler().setLevel(level)
+
+
+def set_format(log_format: str) -> None:
+    """Sets the format (a ``logging.Formatter`` string) of the messages of
+    the ``zarrnative`` logger's stream handler."""
+    _handler().setFormatter(logging.Formatter(fmt=log_format))
 
 
 def _version(dist: str) -> str | None:

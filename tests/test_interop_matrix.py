@@ -509,3 +509,72 @@ def test_matrix_covers_the_issue():
     assert {"0", "nan", "inf", "-inf"} <= fills
     keys = {(c.fmt, json.dumps(c.key)) for c in CASES.values() if c.key}
     assert len(keys) == 6
+
+
+# --- which chunks hold only the fill value: signed zeros and NaNs ----------------------------------
+@pytest.mark.parametrize("fmt", [2, 3])
+@pytest.mark.parametrize("dtype", ["<f2", "<f4", ">f8"])
+@pytest.mark.parametrize("fill", [0.0, -0.0, float("nan"), 1.5, None])
+def test_signed_zeros_and_nans_against_the_fill_value(tmp_path, fmt, dtype, fill):
+    """A chunk of -0.0 is not the fill value 0.0 (nor 0.0 the fill -0.0):
+    it is stored and reads back with its sign. Any NaN is the NaN fill
+    value. The chunk files are zarr-python's; every value reads back bit for bit."""
+    if fmt == 3 and fill is None:
+        pytest.skip("v3 has no null fill value")
+    if fmt == 3 and dtype.startswith(">"):
+        dtype = "<" + dtype[1:]
+    one = np.dtype(dtype).type
+    nan_other = np.array([0x7FF4000000000001], "<u8").view("<f8").astype(dtype)  # another payload
+    values = [one(-0.0), one(0.0), one("nan"), -one("nan"), nan_other[0], one(1.5), one(-1.5)]
+    data = np.array(values, dtype)
+    files, back = {}, {}
+    for name, lib in (("zn", zarrnative), ("zarr", zarr)):
+        kw = {"compressors": None, "fill_value": fill, "zarr_format": fmt}
+        a = lib.create_array(str(tmp_path / name), shape=(len(values),), chunks=(1,), dtype=dtype, **kw)
+        a[:] = data
+        files[name] = sorted(p.name for p in (tmp_path / name).rglob("*") if p.is_file()
+                             and p.name not in (".zarray", ".zattrs", "zarr.json"))
+        back[name] = zarrnative.open_array(str(tmp_path / name), mode="r")[:]
+    assert files["zn"] == files["zarr"]
+    numbers = ~np.isnan(data)
+    for got in back.values():  # a NaN chunk not stored reads as the fill value's NaN
+        assert np.array_equal(got, data, equal_nan=True)
+        assert np.array_equal(np.signbit(got[numbers]), np.signbit(data[numbers]))
+
+
+@pytest.mark.parametrize("dtype", ["<f2", "<f8"])
+@pytest.mark.parametrize("fill", [0.0, -0.0, float("nan")])
+def test_signed_zeros_and_nans_in_shards_as_zarr_python(tmp_path, dtype, fill):
+    """The same rule for the inner chunks of a shard: the shard file is
+    zarr-python's byte for byte (which inner chunks it holds included)."""
+    nan_other = np.array([0x7FF4000000000001], "<u8").view("<f8").astype(dtype)
+    data = np.array([-0.0, 0.0, np.nan, -np.nan, nan_other[0], 1.5, -1.5, 2.0], dtype)
+    shard = {}
+    for name, lib in (("zn", zarrnative), ("zarr", zarr)):
+        a = lib.create_array(str(tmp_path / name), shape=(8,), chunks=(1,), shards=(8,), dtype=dtype,
+                             fill_value=fill, compressors=None)
+        a[:] = data
+        shard[name] = (tmp_path / name / "c" / "0").read_bytes()
+        got = zarrnative.open_array(str(tmp_path / name), mode="r")[:]
+        assert np.array_equal(got, data, equal_nan=True)
+    assert shard["zn"] == shard["zarr"]
+
+
+@pytest.mark.parametrize("shards", [None, (6,)])
+def test_complex_parts_keep_their_signed_zeros(tmp_path, shards):
+    """Complex numbers follow the float rule part by part: a chunk of
+    complex(0, -0.0) is stored under the fill value 0 and reads back with its
+    sign, in zarrnative and in zarr-python. (zarr-python's own writer compares
+    complex numbers by value and does not store such a chunk.)"""
+    data = np.array([complex(0, -0.0), complex(-0.0, 0), 0j, complex(np.nan, 1), complex(1, np.nan), 2j], "<c16")
+    a = zarrnative.create_array(str(tmp_path / "a"), shape=(6,), chunks=(1,), shards=shards, dtype="<c16",
+                                fill_value=complex(np.nan, 0), compressors=None)
+    a[:] = data
+    for got in (zarrnative.open_array(str(tmp_path / "a"), mode="r")[:], zarr.open_array(str(tmp_path / "a"), mode="r")[:]):
+        assert np.array_equal(got.view("<f8"), data.view("<f8"), equal_nan=True)
+        assert np.array_equal(np.signbit(got.view("<f8")), np.signbit(data.view("<f8")))
+    b = zarrnative.create_array(str(tmp_path / "b"), shape=(2,), chunks=(1,), shards=shards, dtype="<c16",
+                                fill_value=0j, compressors=None)
+    b[:] = [complex(0, -0.0), 0j]
+    got = zarr.open_array(str(tmp_path / "b"), mode="r")[:]
+    assert list(np.signbit(got.view("<f8"))) == [False, True, False, False]

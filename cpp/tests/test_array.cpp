@@ -361,8 +361,9 @@ INSTANTIATE_TEST_SUITE_P(Array, InterruptedWrite,
                          [](const auto& info) { return std::string(info.param.name); });
 
 // equals_fill walks any strides in place: views of a larger array (as a write
-// of whole chunks passes them), transposed views, and the float rules (NaN
-// equals NaN, -0.0 equals 0.0) hold there too.
+// of whole chunks passes them), transposed views, and the float rules (any
+// NaN equals a NaN fill; otherwise the bits must match, so -0.0 is not 0.0)
+// hold there too.
 TEST(EqualsFill, StridedViewsAndFloatRules) {
   auto bytes_of = [](auto v) {
     std::vector<uint8_t> b(sizeof(v));
@@ -395,8 +396,35 @@ TEST(EqualsFill, StridedViewsAndFloatRules) {
   const auto nan = bytes_of(std::nan(""));
   EXPECT_TRUE(equals_fill(view(f, {0, 0}, {5, 5}), ByteView(nan.data(), 8)));
   EXPECT_FALSE(equals_fill(f, ByteView(nan.data(), 8)));
+  // a NaN of another payload (and sign) is still the NaN fill value
+  for (int i = 0; i < 36; ++i) q[i] = -std::nan("7");
+  EXPECT_TRUE(equals_fill(f, ByteView(nan.data(), 8)));
+  // -0.0 is not the fill value 0.0 (nor 0.0 the fill value -0.0): the sign would be lost
   for (int i = 0; i < 36; ++i) q[i] = (i % 2) ? -0.0 : 0.0;
   const auto zero = bytes_of(0.0);
-  EXPECT_TRUE(equals_fill(view(f, {1, 0}, {3, 6}), ByteView(zero.data(), 8)));
+  const auto negzero = bytes_of(-0.0);
+  EXPECT_FALSE(equals_fill(view(f, {1, 0}, {3, 6}), ByteView(zero.data(), 8)));
+  EXPECT_FALSE(equals_fill(view(f, {1, 0}, {3, 6}), ByteView(negzero.data(), 8)));
   EXPECT_FALSE(equals_fill(f, ByteView(nan.data(), 8)));
+  for (int i = 0; i < 36; ++i) q[i] = 0.0;
+  EXPECT_TRUE(equals_fill(f, ByteView(zero.data(), 8)));
+  EXPECT_FALSE(equals_fill(f, ByteView(negzero.data(), 8)));
+  for (int i = 0; i < 36; ++i) q[i] = -0.0;
+  EXPECT_TRUE(equals_fill(f, ByteView(negzero.data(), 8)));
+  // float16 and complex follow the same rules, part by part
+  NDArray h = NDArray::empty(DType::from_typestr("<f2"), {4});
+  uint16_t* hp = static_cast<uint16_t*>(h.data());
+  for (int i = 0; i < 4; ++i) hp[i] = 0x8000;  // -0.0
+  const auto hzero = bytes_of(uint16_t{0});
+  const auto hnan = bytes_of(uint16_t{0x7E00});
+  EXPECT_FALSE(equals_fill(h, ByteView(hzero.data(), 2)));
+  for (int i = 0; i < 4; ++i) hp[i] = 0xFC01;  // a negative NaN with another payload
+  EXPECT_TRUE(equals_fill(h, ByteView(hnan.data(), 2)));
+  NDArray c = NDArray::empty(DType::from_typestr("<c8"), {2});
+  float* cp = static_cast<float*>(c.data());
+  cp[0] = 0.0f, cp[1] = -0.0f, cp[2] = 0.0f, cp[3] = 0.0f;
+  const std::vector<uint8_t> czero(8, 0);
+  EXPECT_FALSE(equals_fill(c, ByteView(czero.data(), 8)));
+  cp[1] = 0.0f;
+  EXPECT_TRUE(equals_fill(c, ByteView(czero.data(), 8)));
 }

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "zarrnative/common/dtype.h"
 #include "zarrnative/common/error.h"
@@ -10,6 +13,8 @@ using zarrnative::DType;
 using zarrnative::DTypeKind;
 using zarrnative::Error;
 using zarrnative::ErrorCode;
+using zarrnative::has_nan;
+using zarrnative::same_as_fill;
 
 TEST(DType, TypestrRoundTripsEveryZarrNumericType) {
   for (const char* s : {"|b1", "|i1", "|u1", "<i2", ">i2", "<i4", ">i4", "<i8", ">i8", "<u2", ">u2", "<u4",
@@ -146,4 +151,50 @@ TEST(DType, SwapUnits) {
   uint8_t s[4] = {1, 2, 3, 4};
   zarrnative::swap_elements(s, 4, DType::from_typestr("|S4"));  // bytes never swap
   EXPECT_EQ(s[0], 1);
+}
+
+// The rule for chunks that are not stored: bytes, except that any NaN is a
+// NaN fill value; both byte orders, float16, complex parts.
+TEST(DType, SameAsFillComparesBitsAndAnyNaN) {
+  auto item = [](auto v, bool swap) {
+    std::vector<uint8_t> b(sizeof(v));
+    std::memcpy(b.data(), &v, sizeof(v));
+    if (swap) std::reverse(b.begin(), b.end());
+    return b;
+  };
+  for (bool big : {false, true}) {
+    const DType f8 = DType::from_typestr(big ? ">f8" : "<f8");
+    const auto zero = item(0.0, big), neg = item(-0.0, big), nan = item(std::nan(""), big);
+    const auto nan2 = item(-std::nan("5"), big), one = item(1.0, big), inf = item(INFINITY, big);
+    EXPECT_TRUE(same_as_fill(zero.data(), zero.data(), f8));
+    EXPECT_FALSE(same_as_fill(neg.data(), zero.data(), f8));
+    EXPECT_FALSE(same_as_fill(zero.data(), neg.data(), f8));
+    EXPECT_TRUE(same_as_fill(nan2.data(), nan.data(), f8));
+    EXPECT_FALSE(same_as_fill(inf.data(), nan.data(), f8));  // all exponent bits, no mantissa
+    EXPECT_FALSE(same_as_fill(one.data(), nan.data(), f8));
+    EXPECT_TRUE(has_nan(nan2.data(), f8));
+    EXPECT_FALSE(has_nan(inf.data(), f8));
+    const DType f4 = DType::from_typestr(big ? ">f4" : "<f4");
+    EXPECT_TRUE(same_as_fill(item(-std::nanf("3"), big).data(), item(std::nanf(""), big).data(), f4));
+    EXPECT_FALSE(same_as_fill(item(-0.0f, big).data(), item(0.0f, big).data(), f4));
+    const DType f2 = DType::from_typestr(big ? ">f2" : "<f2");
+    EXPECT_TRUE(same_as_fill(item(uint16_t{0xFE01}, big).data(), item(uint16_t{0x7E00}, big).data(), f2));
+    EXPECT_FALSE(same_as_fill(item(uint16_t{0x7C00}, big).data(), item(uint16_t{0x7E00}, big).data(), f2));
+    EXPECT_FALSE(same_as_fill(item(uint16_t{0x8000}, big).data(), item(uint16_t{0}, big).data(), f2));
+  }
+  // complex: each part alone
+  const DType c8 = DType::from_typestr("<c8");
+  const float nan_zero[2] = {std::nanf(""), 0.0f}, nan_other[2] = {-std::nanf("9"), 0.0f};
+  const float nan_negzero[2] = {std::nanf(""), -0.0f};
+  auto bytes = [](const float* p) { return reinterpret_cast<const uint8_t*>(p); };
+  EXPECT_TRUE(same_as_fill(bytes(nan_other), bytes(nan_zero), c8));
+  EXPECT_FALSE(same_as_fill(bytes(nan_negzero), bytes(nan_zero), c8));
+  EXPECT_TRUE(has_nan(bytes(nan_zero), c8));
+  // integers and other kinds: bytes only, never NaN
+  const DType i4 = DType::from_typestr("<i4");
+  const int32_t a = 7, b = 7, c = 8;
+  EXPECT_TRUE(same_as_fill(reinterpret_cast<const uint8_t*>(&a), reinterpret_cast<const uint8_t*>(&b), i4));
+  EXPECT_FALSE(same_as_fill(reinterpret_cast<const uint8_t*>(&a), reinterpret_cast<const uint8_t*>(&c), i4));
+  const int32_t all_ones = -1;
+  EXPECT_FALSE(has_nan(reinterpret_cast<const uint8_t*>(&all_ones), i4));
 }

@@ -2,7 +2,6 @@
 // and rewritten), encoded and stored by its own parallel task with one store
 // set, so an interrupted write leaves every chunk old or new.
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -15,51 +14,6 @@
 namespace zarrnative::array {
 namespace {
 
-template <typename T>
-bool same_float(T a, T b) {
-  return a == b || (std::isnan(a) && std::isnan(b));
-}
-
-// float16 bits: equal, both NaN, or both zero.
-bool same_half(uint16_t a, uint16_t b) {
-  auto nan = [](uint16_t h) { return (h & 0x7C00) == 0x7C00 && (h & 0x03FF) != 0; };
-  return a == b || (nan(a) && nan(b)) || ((a & 0x7FFF) == 0 && (b & 0x7FFF) == 0);
-}
-
-// One element compared with the fill element, both in the machine's order.
-bool same_element(const uint8_t* x, const uint8_t* f, const DType& t) {
-  switch (t.kind()) {
-    case DTypeKind::kFloat:
-      if (t.itemsize() == 2) {
-        uint16_t a, b;
-        std::memcpy(&a, x, 2);
-        std::memcpy(&b, f, 2);
-        return same_half(a, b);
-      }
-      if (t.itemsize() == 4) {
-        float a, b;
-        std::memcpy(&a, x, 4);
-        std::memcpy(&b, f, 4);
-        return same_float(a, b);
-      } else {
-        double a, b;
-        std::memcpy(&a, x, 8);
-        std::memcpy(&b, f, 8);
-        return same_float(a, b);
-      }
-    case DTypeKind::kComplex: {
-      DType part(DTypeKind::kFloat, t.itemsize() / 2);
-      return same_element(x, f, part) && same_element(x + t.itemsize() / 2, f + t.itemsize() / 2, part);
-    }
-    default:
-      return std::memcmp(x, f, t.itemsize()) == 0;
-  }
-}
-
-void to_native(uint8_t* element, const DType& t) {
-  if (!t.is_native()) swap_elements(element, t.itemsize(), t);
-}
-
 NDArray subview(const NDArray& a, const Shape& start, const Shape& shape) {
   int64_t off = a.byte_offset();
   for (size_t d = 0; d < start.size(); ++d) off += start[d] * a.strides()[d];
@@ -71,32 +25,23 @@ NDArray subview(const NDArray& a, const Shape& start, const Shape& shape) {
 bool equals_fill(const NDArray& chunk, ByteView fill) {
   const DType& t = chunk.dtype();
   const int64_t isz = t.itemsize();
-  // Items of up to 16 bytes (every type with NaNs among them) live here;
-  // fixed-length strings and raw or structured items may be larger.
-  uint8_t small[16] = {};
-  std::vector<uint8_t> large(isz > 16 ? static_cast<size_t>(isz) : 0);
-  uint8_t* f = isz > 16 ? large.data() : small;
   // Strings and bytes: the fill value is the text itself (of any length),
   // and each item is compared with it; a v2 null fill is "" (zarr-python).
   const bool vlen = t.is_vlen();
   const std::string_view fill_text(reinterpret_cast<const char*>(fill.data()), fill.size());
-  if (!fill.empty() && !vlen) std::memcpy(f, fill.data(), static_cast<size_t>(isz));
-  // Plain items compare as bytes in the chunk's own order; floats (NaN,
-  // -0.0) compare as values in the machine's order.
-  const bool plain = !vlen && t.kind() != DTypeKind::kFloat && t.kind() != DTypeKind::kComplex;
-  if (!plain && !vlen) to_native(f, t);
-  const DType native = t.with_byte_order(native_byte_order());
+  std::vector<uint8_t> f(static_cast<size_t>(isz), 0);  // the fill item, in the chunk's byte order
+  if (!vlen) std::memcpy(f.data(), fill.data(), std::min(fill.size(), f.size()));
+  // Items compare as bytes (so -0.0 is not 0.0), except that any NaN equals
+  // a NaN fill value (common/dtype.h, same_as_fill).
+  const bool nan_fill = !vlen && has_nan(f.data(), t);
+  const bool plain = !vlen && !nan_fill;
   auto same = [&](const uint8_t* e) {
     if (vlen) {
       VlenItem item;
       std::memcpy(&item, e, sizeof item);
       return item.view() == fill_text;
     }
-    if (plain) return std::memcmp(e, f, static_cast<size_t>(isz)) == 0;
-    uint8_t x[16];
-    std::memcpy(x, e, static_cast<size_t>(isz));
-    to_native(x, t);
-    return same_element(x, f, native);
+    return same_as_fill(e, f.data(), t);
   };
   if (chunk.size() == 0) return true;
   // Walks the elements where they lie (any strides), stopping at the first
@@ -111,7 +56,7 @@ bool equals_fill(const NDArray& chunk, ByteView fill) {
   std::vector<uint8_t> run;
   if (plain) {
     run.resize(static_cast<size_t>(per_run * isz));
-    for (int64_t i = 0; i < per_run; ++i) std::memcpy(run.data() + i * isz, f, static_cast<size_t>(isz));
+    for (int64_t i = 0; i < per_run; ++i) std::memcpy(run.data() + i * isz, f.data(), static_cast<size_t>(isz));
   }
   const int64_t inner = shape[n - 1], step = strides[n - 1];
   while (true) {

@@ -1,6 +1,7 @@
 #include "zarrnative/common/dtype.h"
 
 #include <algorithm>
+#include <cstring>
 #include <iterator>
 
 #include "zarrnative/common/error.h"
@@ -120,6 +121,56 @@ DType::DType(DTypeKind kind, uint32_t itemsize, ByteOrder order) : kind_(kind), 
   } else if (order_ == ByteOrder::kNotApplicable) {
     order_ = native_byte_order();
   }
+}
+
+namespace {
+
+// A float of 2, 4 or 8 bytes in `order` is a NaN: all exponent bits set and
+// a mantissa that is not zero.
+bool is_nan_bits(const uint8_t* p, uint32_t size, ByteOrder order) {
+  uint8_t b[8];
+  std::memcpy(b, p, size);
+  if (order != ByteOrder::kNotApplicable && order != native_byte_order()) std::reverse(b, b + size);
+  uint64_t v = 0;
+  if (size == 2) {
+    uint16_t h;
+    std::memcpy(&h, b, 2);
+    return (h & 0x7C00u) == 0x7C00u && (h & 0x03FFu) != 0;
+  }
+  if (size == 4) {
+    uint32_t f;
+    std::memcpy(&f, b, 4);
+    return (f & 0x7F800000u) == 0x7F800000u && (f & 0x007FFFFFu) != 0;
+  }
+  std::memcpy(&v, b, 8);
+  return (v & 0x7FF0000000000000ull) == 0x7FF0000000000000ull && (v & 0x000FFFFFFFFFFFFFull) != 0;
+}
+
+uint32_t float_part_size(const DType& t) {
+  if (t.kind() == DTypeKind::kFloat) return t.itemsize();
+  if (t.kind() == DTypeKind::kComplex) return t.itemsize() / 2;
+  return 0;
+}
+
+}  // namespace
+
+bool has_nan(const uint8_t* item, const DType& t) {
+  const uint32_t part = float_part_size(t);
+  if (part == 0) return false;
+  for (uint32_t o = 0; o < t.itemsize(); o += part) {
+    if (is_nan_bits(item + o, part, t.byte_order())) return true;
+  }
+  return false;
+}
+
+bool same_as_fill(const uint8_t* x, const uint8_t* fill, const DType& t) {
+  const uint32_t part = float_part_size(t);
+  if (part == 0) return std::memcmp(x, fill, t.itemsize()) == 0;
+  for (uint32_t o = 0; o < t.itemsize(); o += part) {
+    if (std::memcmp(x + o, fill + o, part) == 0) continue;
+    if (!(is_nan_bits(x + o, part, t.byte_order()) && is_nan_bits(fill + o, part, t.byte_order()))) return false;
+  }
+  return true;
 }
 
 void swap_elements(uint8_t* p, size_t nbytes, const DType& t) {

@@ -155,4 +155,15 @@ class DType {
 // elements of `t`): their change of byte order.
 void swap_elements(uint8_t* p, size_t nbytes, const DType& t);
 
+// Whether a float item, or a part of a complex one, at `item` (in t's byte
+// order) is a NaN. False for every other kind.
+bool has_nan(const uint8_t* item, const DType& t);
+
+// Whether the item at `x` counts as the fill value at `fill` (one item of
+// `t` each, in t's byte order), the rule for chunks that are not stored:
+// the same bytes, or for floats (and each part of a complex number) both
+// NaN, whatever their payload or sign. So -0.0 is not the fill value 0.0.
+// Not for strings' items (pointers): compare their texts.
+bool same_as_fill(const uint8_t* x, const uint8_t* fill, const DType& t);
+
 }  // namespace zarrnative

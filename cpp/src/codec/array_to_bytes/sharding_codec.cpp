@@ -71,18 +71,20 @@ std::vector<uint32_t> morton_order(const Shape& grid) {
   return order;
 }
 
-// True when every element of `a` (host, any strides) has the bytes of
-// `element`; for strings and bytes, the text of `element`'s item.
+// True when every element of `a` (host, any strides) counts as the fill
+// value `element` (same_as_fill: its bytes, or any NaN for a NaN fill); for
+// strings and bytes, the text of `element`'s item.
 bool all_equal(const NDArray& a, const uint8_t* element) {
   const int64_t isz = a.itemsize();
   const int nd = a.ndim();
   if (a.size() == 0) return true;
   // Strings and bytes: items are pointers, so their texts are compared.
   const bool vlen = a.dtype().is_vlen();
+  const bool nan_fill = !vlen && has_nan(element, a.dtype());
   VlenItem fill_item{};
   if (vlen) std::memcpy(&fill_item, element, sizeof fill_item);
   auto same = [&](const uint8_t* e) {
-    if (!vlen) return std::memcmp(e, element, static_cast<size_t>(isz)) == 0;
+    if (!vlen) return same_as_fill(e, element, a.dtype());
     VlenItem item;
     std::memcpy(&item, e, sizeof item);
     return item.view() == fill_item.view();
@@ -92,7 +94,7 @@ bool all_equal(const NDArray& a, const uint8_t* element) {
   const int64_t inner_stride = a.strides()[nd - 1];
   // One row of fill value, compared against each contiguous row at once.
   std::vector<uint8_t> row;
-  if (inner_stride == isz && !vlen) {
+  if (inner_stride == isz && !vlen && !nan_fill) {
     row.resize(static_cast<size_t>(inner * isz));
     for (int64_t k = 0; k < inner; ++k) std::memcpy(row.data() + k * isz, element, static_cast<size_t>(isz));
   }

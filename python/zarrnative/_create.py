@@ -266,6 +266,15 @@ def _evolve_v3(codec: Any, dtype: ZarrDType) -> dict:
                            clevel=d["clevel"], blocksize=d["blocksize"],
                            shuffle=None if "shuffle" in tunable else d["shuffle"]).evolve(dtype.itemsize)
     d = codec_to_dict(codec, 3)
+    # numcodecs codecs: what zarr-python fills in from the data type when left out
+    name, config = d.get("name"), d.get("configuration")
+    if dtype.numpy is not None and isinstance(config, dict):
+        native = str(dtype.numpy.newbyteorder("="))
+        fill_in = {"numcodecs.shuffle": ("elementsize", int(dtype.numpy.itemsize)),
+                   "numcodecs.fixedscaleoffset": ("dtype", native),
+                   "numcodecs.astype": ("decode_dtype", native)}.get(name)
+        if fill_in and config.get(fill_in[0]) is None:
+            d["configuration"] = {**config, fill_in[0]: fill_in[1]}
     if d.get("name") == "bytes":
         if dtype.itemsize <= 1 or not dtype.has_endianness:
             d.pop("configuration", None)

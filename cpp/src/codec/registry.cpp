@@ -108,6 +108,35 @@ void register_builtin_codecs(CodecRegistry& r) {
   r.add_bytes_to_bytes(names::kZstd, make_zstd_codec);
   r.add_bytes_to_bytes(names::kShuffle, make_shuffle_codec);
   // [end bytes -> bytes]
+
+  // numcodecs codecs in v3 arrays, as zarr-python 3.1 writes them:
+  // "numcodecs.<id>" with the numcodecs configuration less its id, which the
+  // factories above read for v2 already.
+  auto numcodecs = [](std::string_view id) { return "numcodecs." + std::string(id); };
+  r.add_array_to_array(numcodecs(names::kAstype), make_astype_codec);
+  r.add_array_to_array(numcodecs(names::kDelta), make_delta_codec);
+  r.add_array_to_array(numcodecs(names::kFixedScaleOffset), make_fixedscaleoffset_codec);
+  r.add_bytes_to_bytes(numcodecs(names::kBz2), make_bz2_codec);
+  r.add_bytes_to_bytes(numcodecs(names::kCrc32c), make_crc32c_codec);
+  r.add_bytes_to_bytes(numcodecs(names::kGzip), make_gzip_codec);
+  r.add_bytes_to_bytes(numcodecs(names::kLz4), make_lz4_codec);
+  r.add_bytes_to_bytes(numcodecs(names::kShuffle), make_shuffle_codec);
+  r.add_bytes_to_bytes(numcodecs(names::kZlib), make_zlib_codec);
+  r.add_bytes_to_bytes(numcodecs(names::kZstd), make_zstd_codec);
+  // Blosc: numcodecs' defaults for what the configuration leaves out (lz4,
+  // level 5, byte shuffle, automatic block size), and the type size of a
+  // byte, as zarr-python hands a numcodecs bytes codec the chunk as uint8.
+  r.add_bytes_to_bytes(numcodecs(names::kBlosc), [](const json& config, const ChunkSpec& input) {
+    json full = json{{"cname", "lz4"}, {"clevel", 5}, {"shuffle", 1}, {"blocksize", 0}};
+    if (config.is_object()) {
+      for (auto it = config.begin(); it != config.end(); ++it) full[it.key()] = it.value();
+    } else {
+      full = config;  // not an object: the factory says so
+    }
+    ChunkSpec bytes = input;
+    bytes.dtype = DType(DTypeKind::kUInt, 1);
+    return make_blosc_codec(full, bytes);
+  });
 }
 
 }  // namespace zarrnative::codec

@@ -10,6 +10,7 @@ from zarrnative.codecs._array_codecs import BytesCodec, Endian, TransposeCodec, 
 from zarrnative.codecs._base import Codec, codec_from_dict, codec_to_dict
 from zarrnative.codecs._compressors import BloscCname, BloscCodec, BloscShuffle, Crc32cCodec, GzipCodec, ZstdCodec
 from zarrnative.codecs._sharding import ShardingCodec, ShardingCodecIndexLocation
+from zarrnative.codecs import numcodecs  # noqa: E402  (registers the numcodecs.* names)
 
 __all__ = [
     "BloscCname",
@@ -28,4 +29,5 @@ __all__ = [
     "ZstdCodec",
     "codec_from_dict",
     "codec_to_dict",
+    "numcodecs",
 ]

@@ -1,0 +1,64 @@
+"""numcodecs codecs in Zarr v3 arrays, as zarr-python 3.1's
+``zarr.codecs.numcodecs``: each writes ``{"name": "numcodecs.<id>",
+"configuration": <the numcodecs configuration less its id>}``, and the C++
+core runs the codec (the same implementation as for Zarr v2's numcodecs
+codecs). Only the codecs the core implements are here::
+
+    zarrnative.create_array(store, shape=..., dtype="i4",
+                            filters=[numcodecs.Delta(dtype="<i4")],
+                            compressors=[numcodecs.Zlib(level=1), numcodecs.CRC32C()])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zarrnative.codecs._base import Codec, register
+
+__all__ = ["AsType", "BZ2", "Blosc", "CRC32C", "Delta", "FixedScaleOffset", "GZip", "LZ4", "Shuffle", "Zlib", "Zstd"]
+
+
+class _NumcodecsCodec(Codec):
+    """A numcodecs codec by its configuration (keyword arguments), checked by the core when an array uses it."""
+
+    codec_id: str
+
+    def __init__(self, **codec_config: Any) -> None:
+        codec_config.pop("id", None)
+        self.codec_config = dict(codec_config)
+
+    def _configuration(self) -> dict[str, Any]:
+        return dict(self.codec_config)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Codec:
+        name = data.get("name") if isinstance(data, dict) else None
+        if name != cls.codec_name:
+            raise ValueError(f"{cls.__name__}.from_dict expects name {cls.codec_name!r}, got {data!r}")
+        config = data.get("configuration") or {}
+        if not isinstance(config, dict):
+            raise ValueError(f"codec {name!r}: 'configuration' must be an object, got {config!r}")
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(codec_name={self.codec_name!r}, codec_config={self.codec_config!r})"
+
+
+def _define(class_name: str, codec_id: str, kind: str) -> type[_NumcodecsCodec]:
+    cls = type(class_name, (_NumcodecsCodec,), {"codec_name": f"numcodecs.{codec_id}", "codec_id": codec_id,
+                                                "kind": kind, "__module__": __name__,
+                                                "__doc__": f"numcodecs' {class_name} as a Zarr v3 codec."})
+    return register(cls)
+
+
+AsType = _define("AsType", "astype", "array_to_array")
+Delta = _define("Delta", "delta", "array_to_array")
+FixedScaleOffset = _define("FixedScaleOffset", "fixedscaleoffset", "array_to_array")
+BZ2 = _define("BZ2", "bz2", "bytes_to_bytes")
+Blosc = _define("Blosc", "blosc", "bytes_to_bytes")
+CRC32C = _define("CRC32C", "crc32c", "bytes_to_bytes")
+GZip = _define("GZip", "gzip", "bytes_to_bytes")
+LZ4 = _define("LZ4", "lz4", "bytes_to_bytes")
+Shuffle = _define("Shuffle", "shuffle", "bytes_to_bytes")
+Zlib = _define("Zlib", "zlib", "bytes_to_bytes")
+Zstd = _define("Zstd", "zstd", "bytes_to_bytes")

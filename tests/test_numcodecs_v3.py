@@ -1,0 +1,122 @@
+"""numcodecs codecs in Zarr v3 arrays ("numcodecs.<id>", as zarr-python 3.1
+writes them with zarr.codecs.numcodecs): arrays written by zarr-python are read
+by zarrnative, and arrays written by zarrnative with the same codec objects
+hold the same metadata and the same chunk bytes, which zarr-python reads."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import warnings
+
+import numpy as np
+import pytest
+
+import zarrnative
+
+zarr = pytest.importorskip("zarr")
+z3 = pytest.importorskip("zarr.codecs.numcodecs")
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+CASES = {
+    # name: (filters, compressors, dtype)
+    "zlib": (None, lambda: [z3.Zlib(level=3)], "<i4"),
+    "gzip": (None, lambda: [z3.GZip(level=1)], "<f8"),
+    "bz2": (None, lambda: [z3.BZ2(level=5)], "<u2"),
+    "lz4": (None, lambda: [z3.LZ4(acceleration=1)], "<i8"),
+    "zstd": (None, lambda: [z3.Zstd(level=2)], "<f4"),
+    "zstd-checksum": (None, lambda: [z3.Zstd(level=1, checksum=True)], "<u4"),
+    "blosc-shuffle": (None, lambda: [z3.Blosc(cname="lz4", clevel=5, shuffle=1)], "<f8"),
+    "blosc-bitshuffle": (None, lambda: [z3.Blosc(cname="zstd", clevel=3, shuffle=2)], "<i2"),
+    "blosc-noshuffle": (None, lambda: [z3.Blosc(cname="blosclz", clevel=9, shuffle=0)], "<u1"),
+    "shuffle+zlib": (None, lambda: [z3.Shuffle(elementsize=4), z3.Zlib(level=1)], "<i4"),
+    "crc32c": (None, lambda: [z3.CRC32C()], "<i4"),
+    "zlib+crc32c": (None, lambda: [z3.Zlib(level=1), z3.CRC32C()], "<f8"),
+    "delta": (lambda: [z3.Delta(dtype="<i4")], None, "<i4"),
+    "delta-astype": (lambda: [z3.Delta(dtype="<i8", astype="<i2")], lambda: [z3.Zlib(level=1)], "<i8"),
+    "fixedscaleoffset": (lambda: [z3.FixedScaleOffset(offset=10, scale=100, dtype="<f8", astype="<i4")],
+                         lambda: [z3.Zstd(level=1)], "<f8"),
+    "astype": (lambda: [z3.AsType(encode_dtype="<f4", decode_dtype="<f8")], None, "<f8"),
+    # configurations left empty: numcodecs' defaults
+    "defaults-zlib": (None, lambda: [z3.Zlib()], "<i4"),
+    "defaults-zstd": (None, lambda: [z3.Zstd()], "<i4"),
+    "defaults-blosc": (None, lambda: [z3.Blosc()], "<f8"),
+    "defaults-bz2": (None, lambda: [z3.BZ2()], "<i4"),
+    "defaults-lz4": (None, lambda: [z3.LZ4()], "<i4"),
+    "defaults-shuffle": (None, lambda: [z3.Shuffle(), z3.Zlib()], "<f8"),
+    "defaults-gzip": (None, lambda: [z3.GZip()], "<i4"),
+    # left to the data type, as zarr-python fills them in
+    "fixedscaleoffset-dtype": (lambda: [z3.FixedScaleOffset(offset=0, scale=10, astype="<i4")], None, "<f8"),
+    "astype-decode": (lambda: [z3.AsType(encode_dtype="<f4")], None, "<f8"),
+}
+
+
+def _ours(codecs):
+    """The same codecs as zarrnative.codecs.numcodecs objects."""
+    from zarrnative.codecs import numcodecs as ours
+    return [getattr(ours, type(c).__name__)(**c.codec_config) for c in codecs]
+
+
+def _data(dtype: str) -> np.ndarray:
+    rng = np.random.default_rng(7)
+    x = np.cumsum(rng.integers(-3, 4, size=(37, 23)), axis=1)
+    if np.dtype(dtype).kind == "f":
+        return (x / 8).astype(dtype)
+    if np.dtype(dtype).kind == "u":
+        return np.abs(x).astype(dtype)
+    return x.astype(dtype)
+
+
+def _files(root: pathlib.Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_numcodecs_codecs_in_v3_both_ways(tmp_path, case):
+    filters, compressors, dtype = CASES[case]
+    data = _data(dtype)
+    written = {}
+    for name, lib in (("zarr", zarr), ("zn", zarrnative)):
+        own = _ours if lib is zarrnative else list
+        kw = {}
+        if filters:
+            kw["filters"] = own(filters())
+        kw["compressors"] = own(compressors()) if compressors else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a = lib.create_array(str(tmp_path / name), shape=data.shape, chunks=(10, 8), dtype=dtype,
+                                 fill_value=0, **kw)
+        a[:] = data
+        written[name] = _files(tmp_path / name)
+    meta = {k: json.loads(written[k]["zarr.json"]) for k in written}
+    assert meta["zn"]["codecs"] == meta["zarr"]["codecs"]
+    assert any(c["name"].startswith("numcodecs.") for c in meta["zn"]["codecs"])
+    for name in ("zarr", "zn"):
+        ours = zarrnative.open_array(str(tmp_path / name), mode="r")
+        theirs = zarr.open_array(str(tmp_path / name), mode="r")[:]
+        np.testing.assert_array_equal(ours[:], theirs)  # the same decoding, bit for bit
+        np.testing.assert_array_equal(ours[3:20:2, 5:9], theirs[3:20:2, 5:9])
+        if case.startswith("fixedscaleoffset"):  # lossy: within the scale
+            np.testing.assert_allclose(theirs, data, atol=0.05)
+        elif case == "astype-decode":
+            np.testing.assert_array_equal(theirs, data.astype("<f4"))
+        else:
+            np.testing.assert_array_equal(theirs, data)
+    chunks = {k: {f: b for f, b in v.items() if f != "zarr.json"} for k, v in written.items()}
+    assert chunks["zn"].keys() == chunks["zarr"].keys()
+    if "gzip" not in case:  # gzip headers hold a time stamp
+        assert chunks["zn"] == chunks["zarr"]
+
+
+def test_numcodecs_v3_bad_configurations_are_codec_errors(tmp_path):
+    a = zarr.create_array(str(tmp_path / "a"), shape=(4,), dtype="<i4", compressors=[z3.Zlib(level=1)])
+    a[:] = [1, 2, 3, 4]
+    doc = json.loads((tmp_path / "a" / "zarr.json").read_text())
+    for bad in ({"name": "numcodecs.zlib", "configuration": {"level": "high"}},
+                {"name": "numcodecs.zlib", "configuration": {"lvl": 1}},
+                {"name": "numcodecs.nosuch", "configuration": {}}):
+        doc["codecs"][1] = bad
+        (tmp_path / "a" / "zarr.json").write_text(json.dumps(doc))
+        with pytest.raises((ValueError, TypeError)):
+            zarrnative.open_array(str(tmp_path / "a"), mode="r")[:]

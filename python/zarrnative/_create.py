@@ -272,6 +272,7 @@ def _evolve_v3(codec: Any, dtype: ZarrDType) -> dict:
         native = str(dtype.numpy.newbyteorder("="))
         fill_in = {"numcodecs.shuffle": ("elementsize", int(dtype.numpy.itemsize)),
                    "numcodecs.fixedscaleoffset": ("dtype", native),
+                   "numcodecs.quantize": ("dtype", native),
                    "numcodecs.astype": ("decode_dtype", native)}.get(name)
         if fill_in and config.get(fill_in[0]) is None:
             d["configuration"] = {**config, fill_in[0]: fill_in[1]}

@@ -9,6 +9,7 @@
 #include "codec/array_to_array/astype_codec.h"
 #include "codec/array_to_array/delta_codec.h"
 #include "codec/array_to_array/fixedscaleoffset_codec.h"
+#include "codec/array_to_array/quantize_codec.h"
 #include "codec/array_to_array/transpose_codec.h"
 #include "codec/array_to_bytes/bytes_codec.h"
 #include "codec/array_to_bytes/sharding_codec.h"
@@ -90,6 +91,8 @@ void register_builtin_codecs(CodecRegistry& r) {
   r.add_array_to_array(names::kAstype, make_astype_codec);
   r.add_array_to_array(names::kDelta, make_delta_codec);
   r.add_array_to_array(names::kFixedScaleOffset, make_fixedscaleoffset_codec);
+  r.add_array_to_array(names::kBitRound, make_bitround_codec);
+  r.add_array_to_array(names::kQuantize, make_quantize_codec);
   r.add_array_to_array(names::kTranspose, make_transpose_codec);
   // [end array -> array]
   // [array -> bytes]
@@ -116,6 +119,8 @@ void register_builtin_codecs(CodecRegistry& r) {
   r.add_array_to_array(numcodecs(names::kAstype), make_astype_codec);
   r.add_array_to_array(numcodecs(names::kDelta), make_delta_codec);
   r.add_array_to_array(numcodecs(names::kFixedScaleOffset), make_fixedscaleoffset_codec);
+  r.add_array_to_array(numcodecs(names::kBitRound), make_bitround_codec);
+  r.add_array_to_array(numcodecs(names::kQuantize), make_quantize_codec);
   r.add_bytes_to_bytes(numcodecs(names::kBz2), make_bz2_codec);
   r.add_bytes_to_bytes(numcodecs(names::kCrc32c), make_crc32c_codec);
   r.add_bytes_to_bytes(numcodecs(names::kGzip), make_gzip_codec);

@@ -15,7 +15,8 @@ from typing import Any
 
 from zarrnative.codecs._base import Codec, register
 
-__all__ = ["AsType", "BZ2", "Blosc", "CRC32C", "Delta", "FixedScaleOffset", "GZip", "LZ4", "Shuffle", "Zlib", "Zstd"]
+__all__ = ["AsType", "BZ2", "BitRound", "Blosc", "CRC32C", "Delta", "FixedScaleOffset", "GZip", "LZ4", "Quantize",
+           "Shuffle", "Zlib", "Zstd"]
 
 
 class _NumcodecsCodec(Codec):
@@ -53,7 +54,9 @@ def _define(class_name: str, codec_id: str, kind: str) -> type[_NumcodecsCodec]:
 
 AsType = _define("AsType", "astype", "array_to_array")
 Delta = _define("Delta", "delta", "array_to_array")
+BitRound = _define("BitRound", "bitround", "array_to_array")
 FixedScaleOffset = _define("FixedScaleOffset", "fixedscaleoffset", "array_to_array")
+Quantize = _define("Quantize", "quantize", "array_to_array")
 BZ2 = _define("BZ2", "bz2", "bytes_to_bytes")
 Blosc = _define("Blosc", "blosc", "bytes_to_bytes")
 CRC32C = _define("CRC32C", "crc32c", "bytes_to_bytes")

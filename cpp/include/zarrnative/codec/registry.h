@@ -43,6 +43,8 @@ inline constexpr std::string_view kDelta = "delta";
 inline constexpr std::string_view kFixedScaleOffset = "fixedscaleoffset";
 inline constexpr std::string_view kShuffle = "shuffle";
 inline constexpr std::string_view kAstype = "astype";
+inline constexpr std::string_view kQuantize = "quantize";
+inline constexpr std::string_view kBitRound = "bitround";
 }  // namespace names
 
 enum class CodecKind { kArrayToArray, kArrayToBytes, kBytesToBytes };

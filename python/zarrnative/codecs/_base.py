@@ -65,9 +65,13 @@ class Codec:
         config = data.get("configuration") or {}
         if not isinstance(config, dict):
             raise ValueError(f"codec {name!r}: 'configuration' must be an object, got {config!r}")
+        return cls._from_configuration(config)
+
+    @classmethod
+    def _from_configuration(cls, config: dict[str, Any]) -> Codec:
         unknown = set(config) - set(cls._fields)
         if unknown:
-            raise ValueError(f"codec {name!r}: unknown configuration fields {sorted(unknown)}")
+            raise ValueError(f"codec {cls.codec_name!r}: unknown configuration fields {sorted(unknown)}")
         return cls(**config)
 
     # zarr-python's codecs are frozen dataclasses; these compare by value too,

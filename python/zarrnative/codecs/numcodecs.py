@@ -32,14 +32,8 @@ class _NumcodecsCodec(Codec):
         return dict(self.codec_config)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Codec:
-        name = data.get("name") if isinstance(data, dict) else None
-        if name != cls.codec_name:
-            raise ValueError(f"{cls.__name__}.from_dict expects name {cls.codec_name!r}, got {data!r}")
-        config = data.get("configuration") or {}
-        if not isinstance(config, dict):
-            raise ValueError(f"codec {name!r}: 'configuration' must be an object, got {config!r}")
-        return cls(**config)
+    def _from_configuration(cls, config: dict[str, Any]) -> Codec:
+        return cls(**config)  # any numcodecs fields: the core checks them
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(codec_name={self.codec_name!r}, codec_config={self.codec_config!r})"

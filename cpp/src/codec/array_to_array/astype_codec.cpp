@@ -11,18 +11,6 @@ namespace {
 
 using namespace numpy_like;
 
-// Casts `in` (host, any strides) into a new C-ordered array of `type`.
-NDArray cast_array(const NDArray& in, const DType& type, const Shape& shape) {
-  NDArray out = NDArray::empty(type, shape);
-  auto* o = static_cast<uint8_t*>(out.data());
-  const int64_t osize = type.itemsize();
-  for_each_run(in, INT64_MAX, [&](const uint8_t* p, int64_t stride, int64_t n) {
-    cast_elements(p, stride, in.dtype(), o, osize, type, n);
-    o += n * osize;
-  });
-  return out;
-}
-
 class AsTypeCodec final : public ArrayToArrayCodec {
  public:
   AsTypeCodec(DType encode_dtype, DType decode_dtype) : encode_(encode_dtype), decode_(decode_dtype) {}
@@ -44,10 +32,7 @@ class AsTypeCodec final : public ArrayToArrayCodec {
 
   NDArray decode(const NDArray& encoded, const ChunkSpec& decoded_spec) const override {
     const NDArray in = view_as(name(), encoded, encode_);
-    if (in.size() != decoded_spec.num_elements()) {
-      corrupt_error(name(), "got " + std::to_string(in.size()) + " encoded elements, the chunk has " +
-                                std::to_string(decoded_spec.num_elements()));
-    }
+    check_element_count(name(), in, decoded_spec);
     NDArray out = cast_array(in, decode_, decoded_spec.shape);
     return decoded_spec.dtype == decode_ ? out : view_as(name(), out, decoded_spec.dtype);
   }

@@ -123,10 +123,7 @@ class FixedScaleOffsetCodec final : public ArrayToArrayCodec {
 
   NDArray decode(const NDArray& encoded, const ChunkSpec& decoded_spec) const override {
     const NDArray in = view_as(name(), encoded, astype_);
-    if (in.size() != decoded_spec.num_elements()) {
-      corrupt_error(name(), "got " + std::to_string(in.size()) + " encoded elements, the chunk has " +
-                                std::to_string(decoded_spec.num_elements()));
-    }
+    check_element_count(name(), in, decoded_spec);
     NDArray out = NDArray::empty(dtype_, decoded_spec.shape);
     ByteBuffer scratch(kRunElements * div_type_.itemsize());
     auto* o = static_cast<uint8_t*>(out.data());

@@ -249,6 +249,24 @@ DType get_dtype(std::string_view codec, const json& config, std::string_view key
   return *t;
 }
 
+NDArray cast_array(const NDArray& in, const DType& type, const Shape& shape) {
+  NDArray out = NDArray::empty(type, shape);
+  auto* o = static_cast<uint8_t*>(out.data());
+  const int64_t osize = type.itemsize();
+  for_each_run(in, INT64_MAX, [&](const uint8_t* p, int64_t stride, int64_t n) {
+    cast_elements(p, stride, in.dtype(), o, osize, type, n);
+    o += n * osize;
+  });
+  return out;
+}
+
+void check_element_count(std::string_view codec, const NDArray& encoded, const ChunkSpec& decoded) {
+  if (encoded.size() != decoded.num_elements()) {
+    corrupt_error(codec, "got " + std::to_string(encoded.size()) + " encoded elements, the chunk has " +
+                             std::to_string(decoded.num_elements()));
+  }
+}
+
 NDArray view_as(std::string_view codec, const NDArray& a, const DType& type) {
   if (!host_accessible(a.kind())) {
     throw Error(ErrorCode::kInvalidArgument, std::string(codec) + ": needs host memory, got " + to_string(a.kind()));

@@ -249,6 +249,14 @@ void check_id(std::string_view codec, const json& config);
 DType get_dtype(std::string_view codec, const json& config, std::string_view key,
                 std::optional<DType> fallback);
 
+// `in` (host, any strides) cast as numpy's astype into a new C-ordered
+// array of `type` and `shape` (of as many elements).
+NDArray cast_array(const NDArray& in, const DType& type, const Shape& shape);
+
+// An encoded chunk must hold as many elements as the decoded chunk; a
+// corrupt-chunk error naming `codec` otherwise.
+void check_element_count(std::string_view codec, const NDArray& encoded, const ChunkSpec& decoded);
+
 // `a` (host memory) relabelled as `type`, as numcodecs' ndarray.view(type)
 // does; refuses device memory and a different item size. The filters are
 // elementwise: any shape is fine.

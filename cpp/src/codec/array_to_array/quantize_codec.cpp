@@ -14,25 +14,6 @@ namespace {
 
 using namespace numpy_like;
 
-// Casts `in` (host, any strides) into a new C-ordered array of `type`.
-NDArray cast_array(const NDArray& in, const DType& type, const Shape& shape) {
-  NDArray out = NDArray::empty(type, shape);
-  auto* o = static_cast<uint8_t*>(out.data());
-  const int64_t osize = type.itemsize();
-  for_each_run(in, INT64_MAX, [&](const uint8_t* p, int64_t stride, int64_t n) {
-    cast_elements(p, stride, in.dtype(), o, osize, type, n);
-    o += n * osize;
-  });
-  return out;
-}
-
-void check_count(std::string_view name, const NDArray& in, const ChunkSpec& spec) {
-  if (in.size() != spec.num_elements()) {
-    corrupt_error(name, "got " + std::to_string(in.size()) + " encoded elements, the chunk has " +
-                            std::to_string(spec.num_elements()));
-  }
-}
-
 // The power of two numcodecs' Quantize multiplies by for `digits`.
 double quantize_scale(int64_t digits) {
   const double precision = std::pow(10.0, static_cast<double>(-digits));
@@ -80,7 +61,7 @@ class QuantizeCodec final : public ArrayToArrayCodec {
 
   NDArray decode(const NDArray& encoded, const ChunkSpec& decoded_spec) const override {
     const NDArray in = view_as(name(), encoded, astype_);
-    check_count(name(), in, decoded_spec);
+    check_element_count(name(), in, decoded_spec);
     NDArray out = cast_array(in, dtype_, decoded_spec.shape);
     return decoded_spec.dtype == dtype_ ? out : view_as(name(), out, decoded_spec.dtype);
   }
@@ -137,7 +118,7 @@ class BitRoundCodec final : public ArrayToArrayCodec {
   }
 
   NDArray decode(const NDArray& encoded, const ChunkSpec& decoded_spec) const override {
-    check_count(name(), encoded, decoded_spec);
+    check_element_count(name(), encoded, decoded_spec);
     return view_as(name(), encoded, decoded_spec.dtype);
   }
 

@@ -157,7 +157,7 @@ def _v3(codecs, typestr="<u2", shape=(8, 8)):
       "configuration": {"order": [1, 0]}}], "before the array -> bytes"),
     ([{"name": "bytes", "configuration": {"endian": "little"}}, {"name": "bytes",
       "configuration": {"endian": "little"}}], "second array -> bytes"),
-    ([{"name": "bytes", "configuration": {"endian": "little"}}, {"name": "lzma"}], "unknown codec 'lzma'"),
+    ([{"name": "bytes", "configuration": {"endian": "little"}}, {"name": "pcodec"}], "unknown codec 'pcodec'"),
     ([{"name": "bytes", "configuration": {"endian": "little"}}, {"name": "zstd",
       "configuration": {"level": 99}}], "zstd"),
     ([{"name": "bytes", "configuration": {"endian": "little"}}, {"name": "gzip",

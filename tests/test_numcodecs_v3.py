@@ -26,6 +26,9 @@ CASES = {
     "bz2": (None, lambda: [z3.BZ2(level=5)], "<u2"),
     "lz4": (None, lambda: [z3.LZ4(acceleration=1)], "<i8"),
     "zstd": (None, lambda: [z3.Zstd(level=2)], "<f4"),
+    "lzma": (None, lambda: [z3.LZMA(preset=1)], "<i4"),
+    "lzma-alone": (None, lambda: [z3.LZMA(format=2)], "<f8"),
+    "defaults-lzma": (None, lambda: [z3.LZMA()], "<u2"),
     "zstd-checksum": (None, lambda: [z3.Zstd(level=1, checksum=True)], "<u4"),
     "blosc-shuffle": (None, lambda: [z3.Blosc(cname="lz4", clevel=5, shuffle=1)], "<f8"),
     "blosc-bitshuffle": (None, lambda: [z3.Blosc(cname="zstd", clevel=3, shuffle=2)], "<i2"),
@@ -187,3 +190,48 @@ def test_lossy_filters_refuse_bad_configurations():
     with pytest.raises((ValueError, TypeError)):  # bit-rounding needs floats
         zarrnative.create_array(zarrnative.storage.MemoryStore(), shape=(3,), dtype="<i4",
                                 filters=[{"id": "bitround", "keepbits": 3}], zarr_format=2)
+
+
+# --- LZMA in v2 arrays, and its bad input ----------------------------------------------------
+LZMA_CONFIGS = [{}, {"preset": 1}, {"format": 2}, {"check": 0}, {"check": 1}, {"check": 10, "preset": 3},
+                {"preset": 9 | 0x80000000}]
+
+
+@pytest.mark.parametrize("config", LZMA_CONFIGS, ids=[str(c) for c in LZMA_CONFIGS])
+def test_lzma_v2_as_numcodecs(tmp_path, config):
+    """The chunk bytes are numcodecs' LZMA's (Python's lzma module); each library reads both."""
+    data = _data("<i8")
+    files = {}
+    for name, lib in (("zarr", zarr), ("zn", zarrnative)):
+        a = lib.create_array(str(tmp_path / name), shape=data.shape, chunks=(10, 8), dtype="<i8",
+                             compressors=numcodecs.LZMA(**config), zarr_format=2, fill_value=0)
+        a[:] = data
+        files[name] = _files(tmp_path / name)
+        for reader in (zarr, zarrnative):
+            np.testing.assert_array_equal(reader.open_array(str(tmp_path / name), mode="r")[:], data)
+    assert {k: v for k, v in files["zn"].items() if not k.startswith(".")} == \
+        {k: v for k, v in files["zarr"].items() if not k.startswith(".")}
+
+
+def test_lzma_bad_input_and_configurations(tmp_path):
+    import lzma
+    a = zarrnative.create_array(str(tmp_path / "a"), shape=(1000,), chunks=(1000,), dtype="<u1",
+                                compressors=numcodecs.LZMA(), zarr_format=2)
+    a[:] = 7
+    chunk = tmp_path / "a" / "0"
+    good = chunk.read_bytes()
+    for bad in (good[:len(good) // 2], good[:-1], b"", b"not lzma at all", good + b"trailing",
+                good[:20] + bytes(len(good) - 20),
+                lzma.compress(bytes(2000)),  # a stream that decodes to more than the chunk holds
+                lzma.compress(bytes(1000), format=lzma.FORMAT_ALONE)):  # the wrong container
+        chunk.write_bytes(bad)
+        with pytest.raises(ValueError):
+            zarrnative.open_array(str(tmp_path / "a"), mode="r")[:]
+    chunk.write_bytes(lzma.compress(bytes(500)) + lzma.compress(bytes([7]) * 500))  # two streams, as Python reads them
+    np.testing.assert_array_equal(zarrnative.open_array(str(tmp_path / "a"), mode="r")[:],
+                                  np.r_[np.zeros(500), np.full(500, 7)])
+    for config in ({"id": "lzma", "filters": [{"id": 33}]}, {"id": "lzma", "format": 3}, {"id": "lzma", "check": 2},
+                   {"id": "lzma", "preset": 10}, {"id": "lzma", "format": 2, "check": 4}, {"id": "lzma", "level": 1}):
+        with pytest.raises((ValueError, TypeError)):
+            zarrnative.create_array(zarrnative.storage.MemoryStore(), shape=(3,), dtype="u1", compressors=config,
+                                    zarr_format=2)

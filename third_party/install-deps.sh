@@ -15,6 +15,7 @@ DEBS=(
   libblosc-dev       # c-blosc 1.x: the format numcodecs writes
   liblz4-dev         # numcodecs LZ4
   libbz2-dev         # numcodecs BZ2
+  liblzma-dev        # numcodecs LZMA
   libisal-dev        # hardware crc32c (crc32_iscsi)
   nlohmann-json3-dev # metadata JSON
   libgtest-dev       # C++ unit tests of the core

@@ -23,6 +23,7 @@ zarrnative_find_pkg(deflate libdeflate libdeflate-dev)
 zarrnative_find_pkg(blosc blosc libblosc-dev)
 zarrnative_find_pkg(lz4 liblz4 liblz4-dev)
 zarrnative_find_pkg(isal libisal libisal-dev)
+zarrnative_find_pkg(lzma liblzma liblzma-dev)
 
 find_package(BZip2 QUIET)
 if(NOT BZip2_FOUND)

@@ -19,6 +19,7 @@
 #include "codec/bytes_to_bytes/crc32c_codec.h"
 #include "codec/bytes_to_bytes/gzip_codec.h"
 #include "codec/bytes_to_bytes/lz4_codec.h"
+#include "codec/bytes_to_bytes/lzma_codec.h"
 #include "codec/bytes_to_bytes/shuffle_codec.h"
 #include "codec/bytes_to_bytes/zlib_codec.h"
 #include "codec/bytes_to_bytes/zstd_codec.h"
@@ -107,6 +108,7 @@ void register_builtin_codecs(CodecRegistry& r) {
   r.add_bytes_to_bytes(names::kCrc32c, make_crc32c_codec);
   r.add_bytes_to_bytes(names::kGzip, make_gzip_codec);
   r.add_bytes_to_bytes(names::kLz4, make_lz4_codec);
+  r.add_bytes_to_bytes(names::kLzma, make_lzma_codec);
   r.add_bytes_to_bytes(names::kZlib, make_zlib_codec);
   r.add_bytes_to_bytes(names::kZstd, make_zstd_codec);
   r.add_bytes_to_bytes(names::kShuffle, make_shuffle_codec);
@@ -125,6 +127,7 @@ void register_builtin_codecs(CodecRegistry& r) {
   r.add_bytes_to_bytes(numcodecs(names::kCrc32c), make_crc32c_codec);
   r.add_bytes_to_bytes(numcodecs(names::kGzip), make_gzip_codec);
   r.add_bytes_to_bytes(numcodecs(names::kLz4), make_lz4_codec);
+  r.add_bytes_to_bytes(numcodecs(names::kLzma), make_lzma_codec);
   r.add_bytes_to_bytes(numcodecs(names::kShuffle), make_shuffle_codec);
   r.add_bytes_to_bytes(numcodecs(names::kZlib), make_zlib_codec);
   r.add_bytes_to_bytes(numcodecs(names::kZstd), make_zstd_codec);

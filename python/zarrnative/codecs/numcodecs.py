@@ -15,7 +15,7 @@ from typing import Any
 
 from zarrnative.codecs._base import Codec, register
 
-__all__ = ["AsType", "BZ2", "BitRound", "Blosc", "CRC32C", "Delta", "FixedScaleOffset", "GZip", "LZ4", "Quantize",
+__all__ = ["AsType", "BZ2", "BitRound", "Blosc", "CRC32C", "Delta", "FixedScaleOffset", "GZip", "LZ4", "LZMA", "Quantize",
            "Shuffle", "Zlib", "Zstd"]
 
 
@@ -56,6 +56,7 @@ Blosc = _define("Blosc", "blosc", "bytes_to_bytes")
 CRC32C = _define("CRC32C", "crc32c", "bytes_to_bytes")
 GZip = _define("GZip", "gzip", "bytes_to_bytes")
 LZ4 = _define("LZ4", "lz4", "bytes_to_bytes")
+LZMA = _define("LZMA", "lzma", "bytes_to_bytes")
 Shuffle = _define("Shuffle", "shuffle", "bytes_to_bytes")
 Zlib = _define("Zlib", "zlib", "bytes_to_bytes")
 Zstd = _define("Zstd", "zstd", "bytes_to_bytes")

@@ -39,6 +39,7 @@ inline constexpr std::string_view kVlenBytes = "vlen-bytes";
 inline constexpr std::string_view kZlib = "zlib";
 inline constexpr std::string_view kLz4 = "lz4";
 inline constexpr std::string_view kBz2 = "bz2";
+inline constexpr std::string_view kLzma = "lzma";
 inline constexpr std::string_view kDelta = "delta";
 inline constexpr std::string_view kFixedScaleOffset = "fixedscaleoffset";
 inline constexpr std::string_view kShuffle = "shuffle";

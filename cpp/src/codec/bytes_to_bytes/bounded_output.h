@@ -6,7 +6,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
 
+#include "zarrnative/codec/codec.h"
 #include "zarrnative/common/bytes.h"
 
 namespace zarrnative::codec::detail {
@@ -29,6 +33,32 @@ inline bool grow_bounded(ByteBuffer& out, size_t used, uint64_t limit) {
   out.resize(used);  // reallocation copies only the bytes in use
   out.resize(static_cast<size_t>(next));
   return true;
+}
+
+// decode() and decode_into() of a stream codec (bz2, lzma) whose
+// run(dst, cap, growable, limit) decodes into dst[0..cap), growing
+// `growable` (whose buffer dst is) up to `limit` when given, and returns the
+// bytes produced. decode_exact: exactly out.size() bytes into `out`.
+template <class Run>
+void decode_exact(std::string_view codec, MutableByteView out, Run&& run) {
+  const size_t n = run(out.data(), out.size(), nullptr, out.size());
+  if (n != out.size()) {
+    corrupt_error(codec, "decoded " + std::to_string(n) + " bytes, expected " + std::to_string(out.size()));
+  }
+}
+
+// decode: exactly `expected` bytes when known, otherwise a buffer grown up
+// to `limit`.
+template <class Run>
+void decode_growing(std::string_view codec, ByteView in, ByteBuffer& out, std::optional<uint64_t> expected,
+                    uint64_t limit, Run&& run) {
+  if (expected) {
+    out.resize(static_cast<size_t>(*expected));
+    decode_exact(codec, out.mutable_view(), run);
+    return;
+  }
+  out.resize(initial_capacity(in.size(), limit));
+  out.resize(run(out.data(), out.size(), &out, limit));
 }
 
 // Little-endian integers of the formats (blosc, lz4, gzip trailers, crc32c).

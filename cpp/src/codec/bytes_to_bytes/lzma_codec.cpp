@@ -96,6 +96,13 @@ size_t run(ByteView in, int format, uint8_t* dst, size_t cap, ByteBuffer* growab
   }
 }
 
+// run() over `in`, as detail::decode_growing / decode_exact call it.
+auto runner(ByteView in, int format) {
+  return [=](uint8_t* dst, size_t cap, ByteBuffer* growable, uint64_t limit) {
+    return run(in, format, dst, cap, growable, limit);
+  };
+}
+
 class LzmaCodec final : public BytesToBytesCodec {
  public:
   explicit LzmaCodec(LzmaConfig config) : config_(std::move(config)) {}
@@ -150,22 +157,11 @@ class LzmaCodec final : public BytesToBytesCodec {
 
   void decode(ByteView in, ByteBuffer& out, std::optional<uint64_t> expected_size,
               const CodecOptions& options) const override {
-    if (expected_size) {
-      out.resize(static_cast<size_t>(*expected_size));
-      decode_into(in, out.mutable_view(), options);
-      return;
-    }
-    const uint64_t limit = options.max_decoded_bytes;
-    out.resize(detail::initial_capacity(in.size(), limit));
-    const size_t n = run(in, config_.format, out.data(), out.size(), &out, limit);
-    out.resize(n);
+    detail::decode_growing(kName, in, out, expected_size, options.max_decoded_bytes, runner(in, config_.format));
   }
 
   void decode_into(ByteView in, MutableByteView out, const CodecOptions&) const override {
-    const size_t n = run(in, config_.format, out.data(), out.size(), nullptr, out.size());
-    if (n != out.size()) {
-      corrupt_error(kName, "decoded " + std::to_string(n) + " bytes, expected " + std::to_string(out.size()));
-    }
+    detail::decode_exact(kName, out, runner(in, config_.format));
   }
 
  private:

@@ -36,6 +36,16 @@ CASES = {
     "shuffle+zlib": (None, lambda: [z3.Shuffle(elementsize=4), z3.Zlib(level=1)], "<i4"),
     "crc32c": (None, lambda: [z3.CRC32C()], "<i4"),
     "zlib+crc32c": (None, lambda: [z3.Zlib(level=1), z3.CRC32C()], "<f8"),
+    "crc32c-start": (None, lambda: [z3.CRC32C(location="start")], "<i4"),
+    "crc32": (None, lambda: [z3.CRC32()], "<i4"),
+    "crc32-end": (None, lambda: [z3.CRC32(location="end")], "<u2"),
+    "adler32": (None, lambda: [z3.Adler32()], "<f8"),
+    "zlib+adler32": (None, lambda: [z3.Zlib(level=1), z3.Adler32(location="end")], "<i4"),
+    "fletcher32": (None, lambda: [z3.Fletcher32()], "<u2"),
+    "jenkins_lookup3": (None, lambda: [z3.JenkinsLookup3(initval=99)], "<i8"),
+    "defaults-jenkins_lookup3": (None, lambda: [z3.JenkinsLookup3()], "<i4"),
+    "packbits": (lambda: [z3.PackBits()], None, "|b1"),
+    "packbits+zstd": (lambda: [z3.PackBits()], lambda: [z3.Zstd(level=1)], "|b1"),
     "delta": (lambda: [z3.Delta(dtype="<i4")], None, "<i4"),
     "delta-astype": (lambda: [z3.Delta(dtype="<i8", astype="<i2")], lambda: [z3.Zlib(level=1)], "<i8"),
     "fixedscaleoffset": (lambda: [z3.FixedScaleOffset(offset=10, scale=100, dtype="<f8", astype="<i4")],
@@ -64,6 +74,8 @@ def _ours(codecs):
 def _data(dtype: str) -> np.ndarray:
     rng = np.random.default_rng(7)
     x = np.cumsum(rng.integers(-3, 4, size=(37, 23)), axis=1)
+    if np.dtype(dtype).kind == "b":
+        return x % 3 == 0
     if np.dtype(dtype).kind == "f":
         return (x / 8).astype(dtype)
     if np.dtype(dtype).kind == "u":
@@ -232,6 +244,92 @@ def test_lzma_bad_input_and_configurations(tmp_path):
                                   np.r_[np.zeros(500), np.full(500, 7)])
     for config in ({"id": "lzma", "filters": [{"id": 33}]}, {"id": "lzma", "format": 3}, {"id": "lzma", "check": 2},
                    {"id": "lzma", "preset": 10}, {"id": "lzma", "format": 2, "check": 4}, {"id": "lzma", "level": 1}):
+        with pytest.raises((ValueError, TypeError)):
+            zarrnative.create_array(zarrnative.storage.MemoryStore(), shape=(3,), dtype="u1", compressors=config,
+                                    zarr_format=2)
+
+
+# --- the checksums and PackBits in v2 arrays, and their bad input ----------------------------
+V2_CHECKSUMS = [
+    # (filters, compressor, dtype, order)
+    (None, lambda: numcodecs.CRC32(), "<i4", "C"),
+    (None, lambda: numcodecs.CRC32(location="end"), ">u2", "C"),
+    (None, lambda: numcodecs.Adler32(), "<f8", "F"),
+    (lambda: [numcodecs.Adler32(location="end")], lambda: numcodecs.Zlib(level=1), "<i8", "C"),
+    (None, lambda: numcodecs.Fletcher32(), "<u2", "C"),
+    (lambda: [numcodecs.Fletcher32()], lambda: numcodecs.Zstd(level=1), "<i4", "F"),
+    (None, lambda: numcodecs.JenkinsLookup3(), "<i4", "C"),
+    (None, lambda: numcodecs.JenkinsLookup3(initval=4242), "|u1", "C"),
+    (lambda: [numcodecs.CRC32()], lambda: numcodecs.Adler32(), "<f4", "C"),
+    (lambda: [numcodecs.PackBits()], None, "|b1", "C"),
+    (lambda: [numcodecs.PackBits()], lambda: numcodecs.Zlib(level=1), "|b1", "F"),
+    (lambda: [numcodecs.PackBits()], lambda: numcodecs.CRC32(), "|u1", "C"),
+]
+
+
+@pytest.mark.parametrize("filters,compressor,dtype,order", V2_CHECKSUMS,
+                         ids=[f"{i}-{d}-{o}" for i, (_, _, d, o) in enumerate(V2_CHECKSUMS)])
+def test_checksums_and_packbits_v2_as_numcodecs(tmp_path, filters, compressor, dtype, order):
+    """Chunk bytes equal to zarr-python's (numcodecs' own codecs); each library reads both arrays."""
+    data = _data(dtype)
+    if dtype == "|u1":
+        data = data % 2 if filters else data  # PackBits keeps 0 and 1 only
+    files = {}
+    for name, lib in (("zarr", zarr), ("zn", zarrnative)):
+        a = lib.create_array(str(tmp_path / name), shape=data.shape, chunks=(10, 8), dtype=dtype, order=order,
+                             filters=filters() if filters else None,
+                             compressors=compressor() if compressor else None, zarr_format=2, fill_value=0)
+        a[:] = data
+        files[name] = _files(tmp_path / name)
+        for reader in (zarr, zarrnative):
+            got = reader.open_array(str(tmp_path / name), mode="r")
+            np.testing.assert_array_equal(got[:], data)
+            np.testing.assert_array_equal(got[5:31:3, 2:19], data[5:31:3, 2:19])
+    assert {k: v for k, v in files["zn"].items() if not k.startswith(".")} == \
+        {k: v for k, v in files["zarr"].items() if not k.startswith(".")}
+    assert json.loads(files["zn"][".zarray"]) == json.loads(files["zarr"][".zarray"])
+
+
+@pytest.mark.parametrize("codec", ["crc32", "adler32", "fletcher32", "jenkins_lookup3", "crc32c"])
+def test_checksum_mismatches_name_the_chunk(tmp_path, codec):
+    cls = {"crc32": "CRC32", "adler32": "Adler32", "fletcher32": "Fletcher32", "jenkins_lookup3": "JenkinsLookup3",
+           "crc32c": "CRC32C"}[codec]
+    for fmt in (2, 3):
+        path = tmp_path / f"{codec}-{fmt}"
+        comp = getattr(numcodecs, cls)() if fmt == 2 else getattr(zarrnative.codecs.numcodecs, cls)()
+        a = zarrnative.create_array(str(path), shape=(100,), chunks=(50,), dtype="<i4", compressors=[comp],
+                                    zarr_format=fmt)
+        a[:] = np.arange(100)
+        key = path / ("1" if fmt == 2 else "c/1")
+        good = key.read_bytes()
+        for bad in (good[:2], good[:-1], bytes([good[0] ^ 1]) + good[1:], good[:-1] + bytes([good[-1] ^ 0x80])):
+            key.write_bytes(bad)
+            with pytest.raises(ValueError, match=f"{codec}.*(checksum|shorter|bytes)") as info:
+                zarrnative.open_array(str(path), mode="r")[:]
+            assert "1" in str(info.value)
+            np.testing.assert_array_equal(zarrnative.open_array(str(path), mode="r")[:50], np.arange(50))
+        key.write_bytes(good)
+        np.testing.assert_array_equal(zarrnative.open_array(str(path), mode="r")[:], np.arange(100))
+
+
+def test_packbits_bad_input_and_configurations(tmp_path):
+    a = zarrnative.create_array(str(tmp_path / "a"), shape=(20,), chunks=(20,), dtype=bool,
+                                filters=[numcodecs.PackBits()], compressors=None, zarr_format=2)
+    a[:] = np.arange(20) % 3 == 0
+    chunk = tmp_path / "a" / "0"
+    good = chunk.read_bytes()
+    assert good == bytes(numcodecs.PackBits().encode(np.arange(20) % 3 == 0))
+    for bad, fault in ((good[:-1], "holds 3 bytes"), (good + b"\0", "holds 5 bytes"), (b"", "holds 0 bytes"),
+                       (bytes([7]) + good[1:], "packbits: the header says 7 padding bits")):
+        chunk.write_bytes(bad)
+        with pytest.raises(ValueError, match=fault):
+            zarrnative.open_array(str(tmp_path / "a"), mode="r")[:]
+    for dtype in ("<i4", "<f8", "<u2"):
+        with pytest.raises((ValueError, TypeError), match="packbits"):
+            zarrnative.create_array(zarrnative.storage.MemoryStore(), shape=(3,), dtype=dtype,
+                                    filters=[numcodecs.PackBits()], zarr_format=2)
+    for config in ({"id": "crc32", "location": "middle"}, {"id": "jenkins_lookup3", "prefix": [1, 2]},
+                   {"id": "jenkins_lookup3", "initval": -1}, {"id": "fletcher32", "location": "end"}):
         with pytest.raises((ValueError, TypeError)):
             zarrnative.create_array(zarrnative.storage.MemoryStore(), shape=(3,), dtype="u1", compressors=config,
                                     zarr_format=2)

@@ -9,6 +9,7 @@
 #include "codec/array_to_array/astype_codec.h"
 #include "codec/array_to_array/delta_codec.h"
 #include "codec/array_to_array/fixedscaleoffset_codec.h"
+#include "codec/array_to_array/packbits_codec.h"
 #include "codec/array_to_array/quantize_codec.h"
 #include "codec/array_to_array/transpose_codec.h"
 #include "codec/array_to_bytes/bytes_codec.h"
@@ -16,7 +17,7 @@
 #include "codec/array_to_bytes/vlen_codec.h"
 #include "codec/bytes_to_bytes/blosc_codec.h"
 #include "codec/bytes_to_bytes/bz2_codec.h"
-#include "codec/bytes_to_bytes/crc32c_codec.h"
+#include "codec/bytes_to_bytes/checksum32_codec.h"
 #include "codec/bytes_to_bytes/gzip_codec.h"
 #include "codec/bytes_to_bytes/lz4_codec.h"
 #include "codec/bytes_to_bytes/lzma_codec.h"
@@ -94,6 +95,7 @@ void register_builtin_codecs(CodecRegistry& r) {
   r.add_array_to_array(names::kFixedScaleOffset, make_fixedscaleoffset_codec);
   r.add_array_to_array(names::kBitRound, make_bitround_codec);
   r.add_array_to_array(names::kQuantize, make_quantize_codec);
+  r.add_array_to_array(names::kPackBits, make_packbits_codec);
   r.add_array_to_array(names::kTranspose, make_transpose_codec);
   // [end array -> array]
   // [array -> bytes]
@@ -106,6 +108,10 @@ void register_builtin_codecs(CodecRegistry& r) {
   r.add_bytes_to_bytes(names::kBlosc, make_blosc_codec);
   r.add_bytes_to_bytes(names::kBz2, make_bz2_codec);
   r.add_bytes_to_bytes(names::kCrc32c, make_crc32c_codec);
+  r.add_bytes_to_bytes(names::kCrc32, make_crc32_codec);
+  r.add_bytes_to_bytes(names::kAdler32, make_adler32_codec);
+  r.add_bytes_to_bytes(names::kFletcher32, make_fletcher32_codec);
+  r.add_bytes_to_bytes(names::kJenkinsLookup3, make_jenkins_lookup3_codec);
   r.add_bytes_to_bytes(names::kGzip, make_gzip_codec);
   r.add_bytes_to_bytes(names::kLz4, make_lz4_codec);
   r.add_bytes_to_bytes(names::kLzma, make_lzma_codec);
@@ -123,8 +129,13 @@ void register_builtin_codecs(CodecRegistry& r) {
   r.add_array_to_array(numcodecs(names::kFixedScaleOffset), make_fixedscaleoffset_codec);
   r.add_array_to_array(numcodecs(names::kBitRound), make_bitround_codec);
   r.add_array_to_array(numcodecs(names::kQuantize), make_quantize_codec);
+  r.add_array_to_array(numcodecs(names::kPackBits), make_packbits_codec);
   r.add_bytes_to_bytes(numcodecs(names::kBz2), make_bz2_codec);
   r.add_bytes_to_bytes(numcodecs(names::kCrc32c), make_crc32c_codec);
+  r.add_bytes_to_bytes(numcodecs(names::kCrc32), make_crc32_codec);
+  r.add_bytes_to_bytes(numcodecs(names::kAdler32), make_adler32_codec);
+  r.add_bytes_to_bytes(numcodecs(names::kFletcher32), make_fletcher32_codec);
+  r.add_bytes_to_bytes(numcodecs(names::kJenkinsLookup3), make_jenkins_lookup3_codec);
   r.add_bytes_to_bytes(numcodecs(names::kGzip), make_gzip_codec);
   r.add_bytes_to_bytes(numcodecs(names::kLz4), make_lz4_codec);
   r.add_bytes_to_bytes(numcodecs(names::kLzma), make_lzma_codec);

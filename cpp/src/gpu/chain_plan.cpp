@@ -3,6 +3,7 @@
 #include <numeric>
 #include <string>
 
+#include "codec/bytes_to_bytes/checksum32_codec.h"
 #include "zarrnative/codec/registry.h"
 
 namespace zarrnative::gpu {
@@ -90,10 +91,10 @@ ChainPlan plan_chain(const codec::CodecPipeline& pipeline) {
   for (size_t k = b2b.size(); k-- > 0;) {
     const auto& c = b2b[k];
     StoredFormat format;
-    if (c->name() == names::kCrc32c) {
+    if (codec::is_checksum_codec(c->name())) {
       // A checksum of compressed bytes is checked on the host before the
       // upload; one of decoded bytes would need them back on the host.
-      if (have_compressor) return cpu("crc32c inside a compressor is verified on the CPU");
+      if (have_compressor) return cpu(std::string(c->name()) + " inside a compressor is verified on the CPU");
       p.host_checks.push_back(c.get());
     } else if (gpu_format(c->name(), &format)) {
       if (have_compressor) return cpu("two compressors (" + p.codec_name + ", " + std::string(c->name()) + ")");

@@ -15,8 +15,8 @@ from typing import Any
 
 from zarrnative.codecs._base import Codec, register
 
-__all__ = ["AsType", "BZ2", "BitRound", "Blosc", "CRC32C", "Delta", "FixedScaleOffset", "GZip", "LZ4", "LZMA", "Quantize",
-           "Shuffle", "Zlib", "Zstd"]
+__all__ = ["Adler32", "AsType", "BZ2", "BitRound", "Blosc", "CRC32", "CRC32C", "Delta", "FixedScaleOffset",
+           "Fletcher32", "GZip", "JenkinsLookup3", "LZ4", "LZMA", "PackBits", "Quantize", "Shuffle", "Zlib", "Zstd"]
 
 
 class _NumcodecsCodec(Codec):
@@ -51,10 +51,15 @@ Delta = _define("Delta", "delta", "array_to_array")
 BitRound = _define("BitRound", "bitround", "array_to_array")
 FixedScaleOffset = _define("FixedScaleOffset", "fixedscaleoffset", "array_to_array")
 Quantize = _define("Quantize", "quantize", "array_to_array")
+PackBits = _define("PackBits", "packbits", "array_to_array")
+Adler32 = _define("Adler32", "adler32", "bytes_to_bytes")
 BZ2 = _define("BZ2", "bz2", "bytes_to_bytes")
 Blosc = _define("Blosc", "blosc", "bytes_to_bytes")
+CRC32 = _define("CRC32", "crc32", "bytes_to_bytes")
 CRC32C = _define("CRC32C", "crc32c", "bytes_to_bytes")
+Fletcher32 = _define("Fletcher32", "fletcher32", "bytes_to_bytes")
 GZip = _define("GZip", "gzip", "bytes_to_bytes")
+JenkinsLookup3 = _define("JenkinsLookup3", "jenkins_lookup3", "bytes_to_bytes")
 LZ4 = _define("LZ4", "lz4", "bytes_to_bytes")
 LZMA = _define("LZMA", "lzma", "bytes_to_bytes")
 Shuffle = _define("Shuffle", "shuffle", "bytes_to_bytes")

@@ -46,6 +46,11 @@ inline constexpr std::string_view kShuffle = "shuffle";
 inline constexpr std::string_view kAstype = "astype";
 inline constexpr std::string_view kQuantize = "quantize";
 inline constexpr std::string_view kBitRound = "bitround";
+inline constexpr std::string_view kCrc32 = "crc32";
+inline constexpr std::string_view kAdler32 = "adler32";
+inline constexpr std::string_view kFletcher32 = "fletcher32";
+inline constexpr std::string_view kJenkinsLookup3 = "jenkins_lookup3";
+inline constexpr std::string_view kPackBits = "packbits";
 }  // namespace names
 
 enum class CodecKind { kArrayToArray, kArrayToBytes, kBytesToBytes };

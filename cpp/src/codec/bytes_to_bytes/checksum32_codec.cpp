@@ -1,0 +1,244 @@
+#include "codec/bytes_to_bytes/checksum32_codec.h"
+
+#include <isa-l/crc.h>
+#include <libdeflate.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "codec/bytes_to_bytes/bounded_output.h"
+#include "codec/config_util.h"
+#include "zarrnative/codec/registry.h"
+
+namespace zarrnative::codec {
+namespace {
+
+constexpr size_t kChecksumBytes = 4;
+
+std::string hex32(uint32_t v) {
+  char s[11];
+  std::snprintf(s, sizeof s, "0x%08X", v);
+  return s;
+}
+
+enum class Location { kStart, kEnd };
+
+using ChecksumFn = uint32_t (*)(ByteView bytes, uint32_t seed);
+
+class Checksum32Codec final : public BytesToBytesCodec {
+ public:
+  Checksum32Codec(std::string_view name, ChecksumFn fn, uint32_t seed, Location location, json as_json)
+      : name_(name), fn_(fn), seed_(seed), location_(location), json_(std::move(as_json)) {}
+
+  std::string_view name() const override { return name_; }
+  json to_json() const override { return json_; }
+
+  EncodedSize encoded_size(EncodedSize decoded) const override {
+    if (!decoded.is_known()) return EncodedSize::unknown();
+    return {decoded.kind, decoded.bytes + kChecksumBytes};
+  }
+
+  void encode(ByteView in, ByteBuffer& out, const CodecOptions&) const override {
+    out.resize(in.size() + kChecksumBytes);
+    uint8_t* data = out.data() + (location_ == Location::kStart ? kChecksumBytes : 0);
+    uint8_t* sum = out.data() + (location_ == Location::kStart ? 0 : in.size());
+    if (!in.empty()) std::memcpy(data, in.data(), in.size());
+    detail::store_le32(sum, fn_(in, seed_));
+  }
+
+  std::optional<ByteView> decode_view(ByteView in, const CodecOptions& options) const override {
+    if (in.size() < kChecksumBytes) {
+      corrupt_error(name_, "input of " + std::to_string(in.size()) + " bytes is shorter than the 4-byte checksum");
+    }
+    const bool start = location_ == Location::kStart;
+    ByteView data = start ? in.subspan(kChecksumBytes) : in.first(in.size() - kChecksumBytes);
+    if (options.validate_checksums) {
+      const uint32_t stored = detail::load_le32(start ? in.data() : in.data() + data.size());
+      const uint32_t actual = fn_(data, seed_);
+      if (stored != actual) {
+        corrupt_error(name_, "checksum mismatch: stored " + hex32(stored) + ", computed " + hex32(actual));
+      }
+    }
+    return data;
+  }
+
+  void decode(ByteView in, ByteBuffer& out, std::optional<uint64_t> expected_size,
+              const CodecOptions& options) const override {
+    out.assign(checked(in, expected_size, options));
+  }
+
+  void decode_into(ByteView in, MutableByteView out, const CodecOptions& options) const override {
+    ByteView data = checked(in, out.size(), options);
+    if (!data.empty()) std::memcpy(out.data(), data.data(), data.size());
+  }
+
+ private:
+  ByteView checked(ByteView in, std::optional<uint64_t> expected_size, const CodecOptions& options) const {
+    ByteView data = *decode_view(in, options);
+    if (expected_size && data.size() != *expected_size) {
+      corrupt_error(name_, "holds " + std::to_string(data.size()) + " bytes besides its checksum, expected " +
+                               std::to_string(*expected_size));
+    }
+    return data;
+  }
+
+  std::string_view name_;
+  ChecksumFn fn_;
+  uint32_t seed_;
+  Location location_;
+  json json_;
+};
+
+// numcodecs' "location" field: where the checksum goes.
+Location get_location(std::string_view name, const json& config, Location fallback) {
+  const std::string s = get_string(name, config, "location", fallback == Location::kStart ? "start" : "end");
+  if (s != "start" && s != "end") config_error(name, "'location' must be \"start\" or \"end\", got \"" + s + "\"");
+  return s == "start" ? Location::kStart : Location::kEnd;
+}
+
+// The numcodecs checksums that take only a location.
+std::shared_ptr<const BytesToBytesCodec> make_located(std::string_view name, const json& config, ChecksumFn fn,
+                                                      Location fallback) {
+  require_object(name, config);
+  allow_only(name, config, {"id", "location"});
+  const Location location = get_location(name, config, fallback);
+  return std::make_shared<Checksum32Codec>(
+      name, fn, 0, location, json{{"id", name}, {"location", location == Location::kStart ? "start" : "end"}});
+}
+
+uint32_t jenkins_rot(uint32_t x, int k) { return x << k | x >> (32 - k); }
+
+}  // namespace
+
+uint32_t crc32c(ByteView bytes) {
+  // crc32_iscsi neither pre- nor post-inverts: the standard CRC32C starts
+  // from ~0 and inverts the result. Its length is an int: go in steps.
+  constexpr size_t kStep = size_t{1} << 30;
+  uint32_t crc = 0xFFFFFFFFu;
+  for (size_t pos = 0; pos < bytes.size(); pos += kStep) {
+    const size_t n = std::min(kStep, bytes.size() - pos);
+    crc = crc32_iscsi(const_cast<unsigned char*>(bytes.data() + pos), static_cast<int>(n), crc);
+  }
+  return ~crc;
+}
+
+uint32_t crc32(ByteView bytes) { return libdeflate_crc32(0, bytes.data(), bytes.size()); }
+
+uint32_t adler32(ByteView bytes) { return libdeflate_adler32(1, bytes.data(), bytes.size()); }
+
+uint32_t fletcher32(ByteView bytes) {
+  // Sums of 16-bit words folded back to 17 bits every 360 words, before
+  // they can overflow; the odd last byte is a word's high byte.
+  const uint8_t* p = bytes.data();
+  size_t words = bytes.size() / 2;
+  uint32_t sum1 = 0, sum2 = 0;
+  auto fold = [](uint32_t s) { return (s & 0xFFFFu) + (s >> 16); };
+  while (words > 0) {
+    size_t n = std::min<size_t>(words, 360);
+    words -= n;
+    for (; n > 0; --n, p += 2) {
+      sum1 += uint32_t{p[0]} << 8 | p[1];
+      sum2 += sum1;
+    }
+    sum1 = fold(sum1);
+    sum2 = fold(sum2);
+  }
+  if (bytes.size() % 2 != 0) {
+    sum1 += uint32_t{*p} << 8;
+    sum2 += sum1;
+    sum1 = fold(sum1);
+    sum2 = fold(sum2);
+  }
+  sum1 = fold(sum1);
+  sum2 = fold(sum2);
+  return sum2 << 16 | sum1;
+}
+
+uint32_t jenkins_lookup3(ByteView bytes, uint32_t initval) {
+  // hashlittle, reading bytes one at a time (the result of little-endian
+  // words on any machine).
+  const uint8_t* k = bytes.data();
+  size_t length = bytes.size();
+  uint32_t a, b, c;
+  a = b = c = 0xDEADBEEFu + static_cast<uint32_t>(length) + initval;
+  auto word = [](const uint8_t* p, size_t n) {  // n <= 4 bytes, little-endian
+    uint32_t w = 0;
+    for (size_t i = n; i-- > 0;) w = w << 8 | p[i];
+    return w;
+  };
+  while (length > 12) {
+    a += word(k, 4);
+    b += word(k + 4, 4);
+    c += word(k + 8, 4);
+    a -= c; a ^= jenkins_rot(c, 4);  c += b;
+    b -= a; b ^= jenkins_rot(a, 6);  a += c;
+    c -= b; c ^= jenkins_rot(b, 8);  b += a;
+    a -= c; a ^= jenkins_rot(c, 16); c += b;
+    b -= a; b ^= jenkins_rot(a, 19); a += c;
+    c -= b; c ^= jenkins_rot(b, 4);  b += a;
+    length -= 12;
+    k += 12;
+  }
+  if (length == 0) return c;
+  // The last 1..12 bytes, zero-padded.
+  a += word(k, std::min<size_t>(length, 4));
+  if (length > 4) b += word(k + 4, std::min<size_t>(length - 4, 4));
+  if (length > 8) c += word(k + 8, length - 8);
+  c ^= b; c -= jenkins_rot(b, 14);
+  a ^= c; a -= jenkins_rot(c, 11);
+  b ^= a; b -= jenkins_rot(a, 25);
+  c ^= b; c -= jenkins_rot(b, 16);
+  a ^= c; a -= jenkins_rot(c, 4);
+  b ^= a; b -= jenkins_rot(a, 14);
+  c ^= b; c -= jenkins_rot(b, 24);
+  return c;
+}
+
+bool is_checksum_codec(std::string_view name) {
+  return name == names::kCrc32c || name == names::kCrc32 || name == names::kAdler32 ||
+         name == names::kFletcher32 || name == names::kJenkinsLookup3;
+}
+
+std::shared_ptr<const BytesToBytesCodec> make_crc32c_codec(const json& config, const ChunkSpec&) {
+  constexpr std::string_view kName = names::kCrc32c;
+  require_object(kName, config);
+  allow_only(kName, config, {"id", "location"});
+  const Location location = get_location(kName, config, Location::kEnd);
+  // The Zarr v3 form, which has no configuration, unless numcodecs' "start".
+  json as_json = location == Location::kEnd ? json{{"name", kName}} : json{{"id", kName}, {"location", "start"}};
+  return std::make_shared<Checksum32Codec>(
+      kName, [](ByteView b, uint32_t) { return crc32c(b); }, 0, location, std::move(as_json));
+}
+
+std::shared_ptr<const BytesToBytesCodec> make_crc32_codec(const json& config, const ChunkSpec&) {
+  return make_located(names::kCrc32, config, [](ByteView b, uint32_t) { return crc32(b); }, Location::kStart);
+}
+
+std::shared_ptr<const BytesToBytesCodec> make_adler32_codec(const json& config, const ChunkSpec&) {
+  return make_located(names::kAdler32, config, [](ByteView b, uint32_t) { return adler32(b); }, Location::kStart);
+}
+
+std::shared_ptr<const BytesToBytesCodec> make_fletcher32_codec(const json& config, const ChunkSpec&) {
+  constexpr std::string_view kName = names::kFletcher32;
+  require_object(kName, config);
+  allow_only(kName, config, {"id"});
+  return std::make_shared<Checksum32Codec>(
+      kName, [](ByteView b, uint32_t) { return fletcher32(b); }, 0, Location::kEnd, json{{"id", kName}});
+}
+
+std::shared_ptr<const BytesToBytesCodec> make_jenkins_lookup3_codec(const json& config, const ChunkSpec&) {
+  constexpr std::string_view kName = names::kJenkinsLookup3;
+  require_object(kName, config);
+  allow_only(kName, config, {"id", "initval", "prefix"});
+  const auto initval = static_cast<uint32_t>(get_int(kName, config, "initval", 0, 0, 0xFFFFFFFFll));
+  if (has(config, "prefix")) {
+    config_error(kName, "a 'prefix' other than null is not supported (zarr-python cannot store one either), got " +
+                            config.at("prefix").dump());
+  }
+  return std::make_shared<Checksum32Codec>(kName, jenkins_lookup3, initval, Location::kEnd,
+                                           json{{"id", kName}, {"initval", initval}, {"prefix", nullptr}});
+}
+
+}  // namespace zarrnative::codec

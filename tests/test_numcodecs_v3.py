@@ -333,3 +333,108 @@ def test_packbits_bad_input_and_configurations(tmp_path):
         with pytest.raises((ValueError, TypeError)):
             zarrnative.create_array(zarrnative.storage.MemoryStore(), shape=(3,), dtype="u1", compressors=config,
                                     zarr_format=2)
+
+
+# --- ZFPY (zfp), v2 compressor and v3 serializer ---------------------------------------------
+# zfpy itself overruns its buffer when a block's bits fall below a float's
+# exponent (1-d rates under 2.25 for float32): the rates here stay above.
+ZFPY_CONFIGS = [{}, {"mode": 4, "tolerance": 0.01}, {"mode": 4, "tolerance": 0}, {"mode": 2, "rate": 4},
+                {"mode": 2, "rate": 12.5}, {"mode": 3, "precision": 9}, {"mode": 3, "precision": 40}]
+ZFPY_SHAPES = [((50,), (16,)), ((20, 30), (8, 7)), ((9, 10, 11), (4, 5, 6)), ((5, 6, 7, 8), (3, 4, 5, 6))]
+
+
+def _zfp_data(dtype: str, shape) -> np.ndarray:
+    rng = np.random.default_rng(len(shape))
+    x = np.cumsum(rng.normal(size=shape), axis=-1) * 100
+    x.flat[:3] = [0.0, -1e-30, 3e30] if np.dtype(dtype).kind == "f" else [0, -7, 2 ** 20]
+    return x.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", ["<f4", "<f8", "<i4", "<i8"])
+@pytest.mark.parametrize("config", ZFPY_CONFIGS, ids=[str(c) for c in ZFPY_CONFIGS])
+def test_zfpy_v2_as_numcodecs(tmp_path, dtype, config):
+    """Chunk bytes equal to zarr-python's with numcodecs' ZFPY (zfpy); each library reads both."""
+    pytest.importorskip("zfpy")
+    for shape, chunks in ZFPY_SHAPES:
+        data = _zfp_data(dtype, shape)
+        files, reads = {}, {}
+        for name, lib in (("zarr", zarr), ("zn", zarrnative)):
+            path = tmp_path / f"{name}-{len(shape)}"
+            a = lib.create_array(str(path), shape=shape, chunks=chunks, dtype=dtype, zarr_format=2, fill_value=0,
+                                 compressors=numcodecs.ZFPY(**config))
+            a[:] = data
+            files[name] = _files(path)
+            reads[name] = [r.open_array(str(path), mode="r")[:] for r in (zarr, zarrnative)]
+        assert {k: v for k, v in files["zn"].items() if not k.startswith(".")} == \
+            {k: v for k, v in files["zarr"].items() if not k.startswith(".")}, (shape, config)
+        for name in reads:
+            np.testing.assert_array_equal(reads[name][0], reads[name][1])
+        if not config:  # reversible: lossless
+            np.testing.assert_array_equal(reads["zn"][1], data)
+        sel = tuple(slice(1, None, 2) for _ in shape)
+        np.testing.assert_array_equal(zarrnative.open_array(str(tmp_path / f"zarr-{len(shape)}"))[sel],
+                                      reads["zarr"][0][sel])
+
+
+def test_zfpy_v3_serializer_and_sharded(tmp_path):
+    pytest.importorskip("zfpy")
+    data = _zfp_data("<f8", (40, 30))
+    data.flat[:3] = 0  # no 3e30 beside small values: the accuracy bound holds
+    for sharded in (False, True):
+        files = {}
+        for name, lib, ser in (("zarr", zarr, z3.ZFPY(mode=4, tolerance=0.01)),
+                               ("zn", zarrnative, zarrnative.codecs.numcodecs.ZFPY(mode=4, tolerance=0.01))):
+            path = tmp_path / f"{name}-{sharded}"
+            a = lib.create_array(str(path), shape=data.shape, chunks=(8, 10), shards=(16, 30) if sharded else None,
+                                 dtype="<f8", serializer=ser, compressors=None, fill_value=0)
+            a[:] = data
+            files[name] = _files(path)
+            for reader in (zarr, zarrnative):
+                got = reader.open_array(str(path), mode="r")[:]
+                assert np.abs(got - data).max() <= 0.01
+        assert files["zn"] == files["zarr"], sharded
+        a = zarrnative.open_array(str(tmp_path / f"zarr-{sharded}"))
+        assert type(a.serializer).__name__ == "ZFPY" and a.compressors == ()
+        np.testing.assert_array_equal(a[3:37:5, ::4], zarr.open_array(str(tmp_path / f"zarr-{sharded}"))[3:37:5, ::4])
+
+
+def test_zfpy_refusals_and_corrupt_chunks(tmp_path):
+    pytest.importorskip("zfpy")
+    # numcodecs' ZFPY refuses F-ordered chunks; so do we, on writing and on reading.
+    with pytest.raises(ValueError, match="zfpy: takes C-ordered chunks only"):
+        zarrnative.create_array(str(tmp_path / "f"), shape=(4, 4), dtype="<f8", order="F",
+                                compressors=numcodecs.ZFPY(), zarr_format=2)
+    a = zarrnative.create_array(str(tmp_path / "c"), shape=(4, 4), dtype="<f8", compressors=numcodecs.ZFPY(),
+                                zarr_format=2)
+    doc = json.loads((tmp_path / "c" / ".zarray").read_text())
+    (tmp_path / "c" / ".zarray").write_text(json.dumps({**doc, "order": "F"}))
+    with pytest.raises(ValueError, match="C-ordered"):
+        zarrnative.open_array(str(tmp_path / "c"), mode="r")[:]
+    for dtype in ("<u2", "|u1", "<c16", ">f8"):
+        with pytest.raises(ValueError, match="zfpy"):
+            zarrnative.create_array(zarrnative.storage.MemoryStore(), shape=(3,), dtype=dtype,
+                                    compressors=numcodecs.ZFPY(), zarr_format=2)
+    with pytest.raises(ValueError, match="zfpy.*cannot follow the bytes filter"):
+        zarrnative.create_array(zarrnative.storage.MemoryStore(), shape=(3,), dtype="<f8", zarr_format=2,
+                                filters=[numcodecs.Shuffle(elementsize=8)], compressors=numcodecs.ZFPY())
+    # Corrupt chunks name the chunk and the fault; the chunks beside them still read.
+    b = zarrnative.create_array(str(tmp_path / "b"), shape=(20,), chunks=(10,), dtype="<f4",
+                                compressors=numcodecs.ZFPY(), zarr_format=2)
+    b[:] = np.arange(20)
+    chunk = tmp_path / "b" / "1"
+    good = chunk.read_bytes()
+    other = zfpy_stream = __import__("zfpy").compress_numpy(np.arange(10, dtype="<f8"))
+    for bad, fault in ((b"", "not a zfp stream"), (b"zfp", "not a zfp stream"), (b"nope" * 10, "not a zfp stream"),
+                       (other, "holds float64 values"),
+                       (__import__("zfpy").compress_numpy(np.arange(12, dtype="<f4")), "do not hold the chunk's 10")):
+        chunk.write_bytes(bad)
+        with pytest.raises(ValueError, match=fault) as info:
+            zarrnative.open_array(str(tmp_path / "b"), mode="r")[:]
+        assert "'1'" in str(info.value)
+        np.testing.assert_array_equal(zarrnative.open_array(str(tmp_path / "b"), mode="r")[:10], np.arange(10))
+    del zfpy_stream
+    chunk.write_bytes(good[: len(good) // 2])  # a truncated stream: zero bits past its end, or refused
+    try:
+        zarrnative.open_array(str(tmp_path / "b"), mode="r")[:]
+    except ValueError as e:
+        assert "zfpy" in str(e)

@@ -16,6 +16,7 @@ DEBS=(
   liblz4-dev         # numcodecs LZ4
   libbz2-dev         # numcodecs BZ2
   liblzma-dev        # numcodecs LZMA
+  libzfp-dev         # numcodecs ZFPY
   libisal-dev        # hardware crc32c (crc32_iscsi)
   nlohmann-json3-dev # metadata JSON
   libgtest-dev       # C++ unit tests of the core

@@ -474,13 +474,16 @@ def metadata_view(meta: dict, fill_value: Any = None) -> ArrayV3MetadataView | A
 # --- filters / serializer / compressors --------------------------------------------------
 # numcodecs codecs that map arrays to arrays (the rest, in v3 "numcodecs.*" form, map bytes)
 _NUMCODECS_ARRAY_TO_ARRAY = {"delta", "fixedscaleoffset", "astype", "quantize", "bitround", "packbits"}
+_NUMCODECS_ARRAY_TO_BYTES = {"zfpy", "pcodec"}
 
 
 def _kind(codec: Any) -> str:
     if isinstance(codec, dict):
         name = codec.get("name", "")
         if name.startswith("numcodecs."):
-            return "array_to_array" if name[10:] in _NUMCODECS_ARRAY_TO_ARRAY else "bytes_to_bytes"
+            if name[10:] in _NUMCODECS_ARRAY_TO_ARRAY:
+                return "array_to_array"
+            return "array_to_bytes" if name[10:] in _NUMCODECS_ARRAY_TO_BYTES else "bytes_to_bytes"
         cls = _REGISTRY.get(name)
         return cls.kind if cls else "bytes_to_bytes"
     return codec.kind

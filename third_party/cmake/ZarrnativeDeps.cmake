@@ -25,6 +25,20 @@ zarrnative_find_pkg(lz4 liblz4 liblz4-dev)
 zarrnative_find_pkg(isal libisal libisal-dev)
 zarrnative_find_pkg(lzma liblzma liblzma-dev)
 
+# zfp: by header and library (its CMake package asks for OpenMP in C, which
+# this C++ project does not enable; the shared library carries its own).
+find_path(ZN_ZFP_INCLUDE_DIR zfp.h)
+find_library(ZN_ZFP_LIBRARY zfp)
+if(NOT ZN_ZFP_INCLUDE_DIR OR NOT ZN_ZFP_LIBRARY)
+  message(FATAL_ERROR "zarrnative: libzfp not found: install the Debian package 'libzfp-dev' "
+                      "(or run third_party/install-deps.sh)")
+endif()
+add_library(zarrnative_zfp INTERFACE)
+target_include_directories(zarrnative_zfp INTERFACE "${ZN_ZFP_INCLUDE_DIR}")
+target_link_libraries(zarrnative_zfp INTERFACE "${ZN_ZFP_LIBRARY}")
+add_library(zarrnative::zfp ALIAS zarrnative_zfp)
+message(STATUS "zarrnative: found zfp ${ZN_ZFP_LIBRARY}")
+
 find_package(BZip2 QUIET)
 if(NOT BZip2_FOUND)
   message(FATAL_ERROR "zarrnative: libbz2 not found: install the Debian package 'libbz2-dev' "

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "codec/array_to_bytes/vlen_codec.h"
@@ -165,6 +166,37 @@ std::shared_ptr<const CodecPipeline> CodecPipeline::from_v2(const json& zarray, 
       byte_filters.push_back(registry.make_bytes_to_bytes(id, f, current));
     }
   }
+  const json compressor = zarray.contains("compressor") ? zarray.at("compressor") : json();
+  std::string compressor_id;
+  std::optional<CodecKind> compressor_kind;
+  if (!compressor.is_null()) {
+    if (!compressor.is_object() || !compressor.contains("id") || !compressor.at("id").is_string()) {
+      throw Error(ErrorCode::kCodecConfig,
+                  ".zarray: 'compressor' must be null or an object with a string 'id', got " + compressor.dump());
+    }
+    compressor_id = compressor.at("id").get<std::string>();
+    compressor_kind = registry.kind(compressor_id);
+    if (!compressor_kind) throw Error(ErrorCode::kCodecConfig, "unknown compressor '" + compressor_id + "' in .zarray");
+    if (*compressor_kind == CodecKind::kArrayToArray) {
+      config_error(compressor_id, "is an array -> array codec and cannot be a compressor");
+    }
+  }
+  if (compressor_kind == CodecKind::kArrayToBytes) {
+    // A compressor that takes the chunk as an array (numcodecs' ZFPY): it
+    // serialises the chunk in place of the bytes codec.
+    if (p->a2b_) config_error(compressor_id, "cannot compress after the array -> bytes filter '" +
+                                                 std::string(p->a2b_->name()) + "'");
+    if (!byte_filters.empty()) {
+      config_error(compressor_id, "takes the chunk as an array and cannot follow the bytes filter '" +
+                                      std::string(byte_filters.back()->name()) + "'");
+    }
+    if (order == "F" && spec.shape.size() > 1) {
+      config_error(compressor_id, "takes C-ordered chunks only, as numcodecs does (the array's order is \"F\")");
+    }
+    p->a2b_ = registry.make_array_to_bytes(compressor_id, compressor, current);
+    p->a2b_spec_ = current;
+    return p;
+  }
   if (!p->a2b_) {
     // v2 chunks hold the array's memory in its dtype's byte order.
     json config = json::object();
@@ -175,20 +207,7 @@ std::shared_ptr<const CodecPipeline> CodecPipeline::from_v2(const json& zarray, 
     p->a2b_spec_ = current;
   }
   p->b2b_ = std::move(byte_filters);
-  const json compressor = zarray.contains("compressor") ? zarray.at("compressor") : json();
-  if (!compressor.is_null()) {
-    if (!compressor.is_object() || !compressor.contains("id") || !compressor.at("id").is_string()) {
-      throw Error(ErrorCode::kCodecConfig,
-                  ".zarray: 'compressor' must be null or an object with a string 'id', got " + compressor.dump());
-    }
-    std::string id = compressor.at("id").get<std::string>();
-    auto kind = registry.kind(id);
-    if (!kind) throw Error(ErrorCode::kCodecConfig, "unknown compressor '" + id + "' in .zarray");
-    if (*kind != CodecKind::kBytesToBytes) {
-      config_error(id, std::string("is an ") + kind_name(*kind) + " codec and cannot be a compressor");
-    }
-    p->b2b_.push_back(registry.make_bytes_to_bytes(id, compressor, current));
-  }
+  if (compressor_kind) p->b2b_.push_back(registry.make_bytes_to_bytes(compressor_id, compressor, current));
   return p;
 }
 

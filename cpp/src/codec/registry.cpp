@@ -15,6 +15,7 @@
 #include "codec/array_to_bytes/bytes_codec.h"
 #include "codec/array_to_bytes/sharding_codec.h"
 #include "codec/array_to_bytes/vlen_codec.h"
+#include "codec/array_to_bytes/zfpy_codec.h"
 #include "codec/bytes_to_bytes/blosc_codec.h"
 #include "codec/bytes_to_bytes/bz2_codec.h"
 #include "codec/bytes_to_bytes/checksum32_codec.h"
@@ -103,6 +104,7 @@ void register_builtin_codecs(CodecRegistry& r) {
   r.add_array_to_bytes(names::kBytes, make_bytes_codec);
   r.add_array_to_bytes(names::kVlenUtf8, make_vlen_utf8_codec);
   r.add_array_to_bytes(names::kVlenBytes, make_vlen_bytes_codec);
+  r.add_array_to_bytes(names::kZfpy, make_zfpy_codec);
   // [end array -> bytes]
   // [bytes -> bytes]
   r.add_bytes_to_bytes(names::kBlosc, make_blosc_codec);
@@ -130,6 +132,7 @@ void register_builtin_codecs(CodecRegistry& r) {
   r.add_array_to_array(numcodecs(names::kBitRound), make_bitround_codec);
   r.add_array_to_array(numcodecs(names::kQuantize), make_quantize_codec);
   r.add_array_to_array(numcodecs(names::kPackBits), make_packbits_codec);
+  r.add_array_to_bytes(numcodecs(names::kZfpy), make_zfpy_codec);
   r.add_bytes_to_bytes(numcodecs(names::kBz2), make_bz2_codec);
   r.add_bytes_to_bytes(numcodecs(names::kCrc32c), make_crc32c_codec);
   r.add_bytes_to_bytes(numcodecs(names::kCrc32), make_crc32_codec);

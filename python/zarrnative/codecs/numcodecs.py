@@ -16,7 +16,7 @@ from typing import Any
 from zarrnative.codecs._base import Codec, register
 
 __all__ = ["Adler32", "AsType", "BZ2", "BitRound", "Blosc", "CRC32", "CRC32C", "Delta", "FixedScaleOffset",
-           "Fletcher32", "GZip", "JenkinsLookup3", "LZ4", "LZMA", "PackBits", "Quantize", "Shuffle", "Zlib", "Zstd"]
+           "Fletcher32", "GZip", "JenkinsLookup3", "LZ4", "LZMA", "PackBits", "Quantize", "Shuffle", "ZFPY", "Zlib", "Zstd"]
 
 
 class _NumcodecsCodec(Codec):
@@ -52,6 +52,7 @@ BitRound = _define("BitRound", "bitround", "array_to_array")
 FixedScaleOffset = _define("FixedScaleOffset", "fixedscaleoffset", "array_to_array")
 Quantize = _define("Quantize", "quantize", "array_to_array")
 PackBits = _define("PackBits", "packbits", "array_to_array")
+ZFPY = _define("ZFPY", "zfpy", "array_to_bytes")
 Adler32 = _define("Adler32", "adler32", "bytes_to_bytes")
 BZ2 = _define("BZ2", "bz2", "bytes_to_bytes")
 Blosc = _define("Blosc", "blosc", "bytes_to_bytes")

@@ -292,6 +292,9 @@ struct InterruptCase {
   bool partial;  // a write that covers chunks only in part (read, merge, rewrite)
 };
 
+// gtest would print the struct's bytes, padding included (valgrind reports those).
+void PrintTo(const InterruptCase& c, std::ostream* os) { *os << c.name; }
+
 class InterruptedWrite : public ::testing::TestWithParam<InterruptCase> {};
 
 TEST_P(InterruptedWrite, LeavesEveryChunkOldOrNew) {

@@ -167,11 +167,11 @@ class ZfpyCodec final : public ArrayToBytesCodec {
     // zarr-python reshapes what zfpy decodes: the element count must match
     // (counted without overflow: a lying header may hold any sizes).
     const size_t dims[4] = {f.nx, f.ny, f.nz, f.nw};
+    const unsigned ndim = zfp_field_dimensionality(&f);  // the leading nonzero sizes
     const auto want = static_cast<uint64_t>(spec.num_elements());
-    uint64_t count = 1;
-    for (size_t d : dims) {
-      if (d == 0) continue;
-      if (__builtin_mul_overflow(count, static_cast<uint64_t>(d), &count) || count > want) break;
+    uint64_t count = ndim > 0 ? 1 : 0;
+    for (unsigned i = 0; i < ndim; ++i) {
+      if (__builtin_mul_overflow(count, static_cast<uint64_t>(dims[i]), &count) || count > want) break;
     }
     if (count != want || want == 0) {
       corrupt_error(kName, "the stream's dimensions (" + std::to_string(f.nx) + ", " + std::to_string(f.ny) + ", " +

@@ -56,9 +56,9 @@ Field make_field(void* data, zfp_type type, const Shape& shape) {
 // zfp_stream_maximum_size: when a block's bit budget is smaller than a float
 // block's exponent (zfpy's low rates, a lying header), zfp's budget wraps
 // around and a block runs to its full precision. Per block: the reversible
-// and exponent flags, the exponent or precision (32 bits cover them), then per bit plane at most every
-// value verbatim, and at most two bits per value and one per plane of
-// run-length tests; at least minbits.
+// and exponent flags and the exponent or precision (32 bits cover them);
+// per bit plane at most every value verbatim; at most two bits per value and
+// one per plane of run-length tests; and at least minbits.
 size_t stream_bound(const zfp_stream* stream, const zfp_field* field) {
   const size_t dims[4] = {field->nx, field->ny, field->nz, field->nw};
   const unsigned ndim = zfp_field_dimensionality(field);

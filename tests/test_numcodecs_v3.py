@@ -328,6 +328,12 @@ def test_packbits_bad_input_and_configurations(tmp_path):
         with pytest.raises((ValueError, TypeError), match="packbits"):
             zarrnative.create_array(zarrnative.storage.MemoryStore(), shape=(3,), dtype=dtype,
                                     filters=[numcodecs.PackBits()], zarr_format=2)
+    for dtype in ("|u1", "|i1", "<i4"):  # v3: booleans only, as zarr-python checks
+        with pytest.raises(ValueError, match="(?i)packbits"):
+            zarr.create_array(zarr.storage.MemoryStore(), shape=(3,), dtype=dtype, filters=[z3.PackBits()])
+        with pytest.raises(ValueError, match="packbits"):
+            zarrnative.create_array(zarrnative.storage.MemoryStore(), shape=(3,), dtype=dtype,
+                                    filters=[zarrnative.codecs.numcodecs.PackBits()])
     for config in ({"id": "crc32", "location": "middle"}, {"id": "jenkins_lookup3", "prefix": [1, 2]},
                    {"id": "jenkins_lookup3", "initval": -1}, {"id": "fletcher32", "location": "end"}):
         with pytest.raises((ValueError, TypeError)):

@@ -131,7 +131,14 @@ void register_builtin_codecs(CodecRegistry& r) {
   r.add_array_to_array(numcodecs(names::kFixedScaleOffset), make_fixedscaleoffset_codec);
   r.add_array_to_array(numcodecs(names::kBitRound), make_bitround_codec);
   r.add_array_to_array(numcodecs(names::kQuantize), make_quantize_codec);
-  r.add_array_to_array(numcodecs(names::kPackBits), make_packbits_codec);
+  // PackBits in v3 takes booleans only, as zarr-python checks (v2 also packs
+  // 1-byte integers, as numcodecs does).
+  r.add_array_to_array(numcodecs(names::kPackBits), [](const json& config, const ChunkSpec& input) {
+    if (input.dtype.kind() != DTypeKind::kBool) {
+      config_error(names::kPackBits, "in Zarr v3 packs booleans only, not " + input.dtype.zarr_v3_name());
+    }
+    return make_packbits_codec(config, input);
+  });
   r.add_array_to_bytes(numcodecs(names::kZfpy), make_zfpy_codec);
   r.add_bytes_to_bytes(numcodecs(names::kBz2), make_bz2_codec);
   r.add_bytes_to_bytes(numcodecs(names::kCrc32c), make_crc32c_codec);

@@ -8,8 +8,8 @@
 //         first byte (numpy.packbits). Nonzero items are 1 bits.
 // decode: the bits back into items of 0 and 1 of the chunk's shape; a header
 //         or length that does not fit the chunk is a corrupt chunk.
-// Takes 1-byte data types (bool, as zarr-python requires in v3; numcodecs
-// also packs int8/uint8 in v2).
+// Takes 1-byte data types: bool, and int8/uint8 in v2 as numcodecs packs
+// them ("numcodecs.packbits" in v3 takes bool only, as zarr-python checks).
 // https://numcodecs.readthedocs.io/en/stable/filter/packbits.html
 #pragma once
 

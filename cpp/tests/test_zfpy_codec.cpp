@@ -246,6 +246,20 @@ TEST(ZfpyCodec, RefusesWhatNumcodecsCannotWrite) {
     SCOPED_TRACE(bad);
     EXPECT_EQ(error_code_of([&] { zfpy(f8, s, json::parse(bad)); }), ErrorCode::kCodecConfig);
   }
+  // A rate past a block's capacity is refused when encoding, not allocated;
+  // one past zfp's arithmetic (its bit count overflows) stays in bounds.
+  const NDArray chunk = NDArray::empty(f8, {4, 4});
+  std::memset(chunk.data(), 0, 128);
+  const ChunkSpec spec{f8, {4, 4}, {}};
+  EXPECT_EQ(error_code_of([&] { encode(*zfpy(f8, {4, 4}, {{"mode", 2}, {"rate", 2000}}), chunk, spec); }),
+            ErrorCode::kCodecConfig);
+  EXPECT_NO_THROW(encode(*zfpy(f8, {4, 4}, {{"mode", 2}, {"rate", 100}}), chunk, spec));
+  try {
+    auto huge = zfpy(f8, {4, 4}, {{"mode", 2}, {"rate", 1e300}});
+    EXPECT_EQ(c_bytes(decode(*huge, encode(*huge, chunk, spec), spec)), Bytes(128, 0));
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kCodecConfig);
+  }
   // What numcodecs' get_config writes is taken whole.
   EXPECT_NO_THROW(zfpy(f8, s, json::parse(R"({"id": "zfpy", "mode": 4, "compression_kwargs": {"tolerance": -1},
                                               "tolerance": -1, "rate": -1, "precision": -1})")));

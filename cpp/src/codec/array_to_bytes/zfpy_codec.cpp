@@ -94,6 +94,13 @@ class ZfpyCodec final : public ArrayToBytesCodec {
     Stream stream(zfp_stream_open(nullptr));
     if (!field || !stream) throw std::bad_alloc();
     set_mode(stream.get(), spec.shape.size());
+    unsigned minbits = 0, maxbits = 0, maxprec = 0;
+    int minexp = 0;
+    zfp_stream_params(stream.get(), &minbits, &maxbits, &maxprec, &minexp);
+    if (minbits > ZFP_MAX_BITS) {  // a rate past what a block can hold (or past zfp's arithmetic)
+      config_error(kName, "'rate' " + std::to_string(rate_) + " asks for more than the " +
+                              std::to_string(ZFP_MAX_BITS) + " bits a zfp block can hold");
+    }
     const size_t capacity = stream_bound(stream.get(), field.get());
     out.resize(capacity);
     Bits bits(stream_open(out.data(), capacity));

@@ -5,7 +5,7 @@ in C++ threads, and results travel to numpy, CuPy, PyTorch and JAX without
 copies through :mod:`zarrnative.ndarray`.
 """
 
-from zarrnative import api, codecs, errors, ml, ndarray, storage
+from zarrnative import api, codecs, dtype, errors, ml, ndarray, storage
 from zarrnative._api import (
     consolidate_metadata,
     copy,
@@ -66,6 +66,7 @@ __all__ = [
     "create_array",
     "create_group",
     "create_hierarchy",
+    "dtype",
     "empty",
     "empty_like",
     "errors",

@@ -248,6 +248,12 @@ def _struct_fields_v3(fields: list) -> np.dtype:
     return np.dtype(out)
 
 
+def typed_dtype_of_metadata(meta: dict) -> ZarrDType:
+    """dtype_of_metadata as an instance of its zarrnative.dtype class (Int32, ...)."""
+    from zarrnative.dtype import typed
+    return typed(dtype_of_metadata(meta))
+
+
 def dtype_of_metadata(meta: dict) -> ZarrDType:
     if meta.get("zarr_format") == 3:
         name = meta["data_type"]
@@ -364,7 +370,7 @@ class ArrayV3MetadataView:
     fill_value: Any = None
 
     shape = property(lambda self: tuple(self._doc["shape"]))
-    data_type = property(lambda self: dtype_of_metadata(self._doc))
+    data_type = property(lambda self: typed_dtype_of_metadata(self._doc))
     dtype = data_type
     chunk_grid = property(lambda self: RegularChunkGrid(tuple(self._doc["chunk_grid"]["configuration"]["chunk_shape"])))
     codecs = property(lambda self: tuple(codec_from_dict(c) for c in self._doc["codecs"]))
@@ -432,7 +438,7 @@ class ArrayV2MetadataView:
 
     shape = property(lambda self: tuple(self._doc["shape"]))
     chunks = property(lambda self: tuple(self._doc["chunks"]))
-    dtype = property(lambda self: dtype_of_metadata(self._doc))
+    dtype = property(lambda self: typed_dtype_of_metadata(self._doc))
     order = property(lambda self: self._doc.get("order", "C"))
     dimension_separator = property(lambda self: self._doc.get("dimension_separator") or ".")
     attributes = property(lambda self: dict(self._doc.get("attributes", {})))
@@ -573,7 +579,7 @@ def array_info(array: Any, complete: bool = False) -> ArrayInfo:
     filters, serializer, compressors = codec_parts(meta)
     info = ArrayInfo(
         zarr_format=meta["zarr_format"],
-        data_type=dtype_of_metadata(meta),
+        data_type=typed_dtype_of_metadata(meta),
         fill_value=array.fill_value,
         shape=array.shape,
         shard_shape=array.shards,

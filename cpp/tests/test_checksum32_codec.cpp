@@ -3,6 +3,8 @@
 // zero-copy decoding, both locations, and refusal of wrong checksums.
 #include "codec_test_util.h"
 
+#include <random>
+
 #include "codec/bytes_to_bytes/checksum32_codec.h"
 
 namespace zn_test {
@@ -179,6 +181,51 @@ TEST(Checksum32Codecs, KnownAnswersOfTheFunctions) {
   EXPECT_EQ(fletcher32(view(Bytes{'a', 'b', 'c', 'd', 'e'})), ((0x6162u + 0x6364 + 0x6500) % 0xFFFF) |
                                                                    ((0x6162u * 3 + 0x6364 * 2 + 0x6500) % 0xFFFF) << 16);
   EXPECT_EQ(jenkins_lookup3({}, 0), 0xDEADBEEFu);
+}
+
+// HDF5's Fletcher-32 as written: sums folded every 360 words.
+uint32_t fletcher32_reference(const Bytes& data) {
+  uint32_t sum1 = 0, sum2 = 0;
+  auto fold = [](uint32_t s) { return (s & 0xFFFFu) + (s >> 16); };
+  size_t i = 0, words = data.size() / 2;
+  while (words > 0) {
+    size_t n = std::min<size_t>(words, 360);
+    words -= n;
+    for (; n > 0; --n, i += 2) {
+      sum1 += uint32_t{data[i]} << 8 | data[i + 1];
+      sum2 += sum1;
+    }
+    sum1 = fold(sum1);
+    sum2 = fold(sum2);
+  }
+  if (data.size() % 2 != 0) {
+    sum1 += uint32_t{data[i]} << 8;
+    sum2 += sum1;
+    sum1 = fold(sum1);
+    sum2 = fold(sum2);
+  }
+  return fold(sum2) << 16 | fold(sum1);
+}
+
+TEST(Checksum32Codecs, Fletcher32MatchesHdf5sFoldingEverywhere) {
+  // Random bytes, all-0xFF words (every residue 0, so 0xFFFF) and zeros, at
+  // sizes around the 360-word folds and the 4096-word blocks.
+  std::mt19937 rng(3);
+  for (size_t n : {0u, 1u, 2u, 3u, 719u, 720u, 721u, 8191u, 8192u, 8193u, 16385u, 300001u}) {
+    for (int kind = 0; kind < 3; ++kind) {
+      Bytes data(n, kind == 1 ? 0xFF : 0);
+      if (kind == 0) for (auto& b : data) b = static_cast<uint8_t>(rng());
+      if (kind == 2 && n > 0) data[n / 2] = 1;
+      SCOPED_TRACE(std::to_string(n) + " bytes, kind " + std::to_string(kind));
+      EXPECT_EQ(zarrnative::codec::fletcher32(view(data)), fletcher32_reference(data));
+    }
+  }
+  // numcodecs 0.16's Fletcher32 of all-0xFF bytes.
+  EXPECT_EQ(zarrnative::codec::fletcher32(view(Bytes(2, 0xFF))), 0xFFFFFFFFu);
+  EXPECT_EQ(zarrnative::codec::fletcher32(view(Bytes(3, 0xFF))), 0xFF00FF00u);
+  EXPECT_EQ(zarrnative::codec::fletcher32(view(Bytes(200001, 0xFF))), 0xFF00FF00u);
+  EXPECT_EQ(zarrnative::codec::fletcher32(view(Bytes(131070, 0xFF))), 0xFFFFFFFFu);
+  EXPECT_EQ(zarrnative::codec::fletcher32(view(Bytes(1000, 0))), 0u);
 }
 
 TEST(Checksum32Codecs, LocationsAndJson) {

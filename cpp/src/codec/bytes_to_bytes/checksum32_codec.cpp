@@ -129,31 +129,42 @@ uint32_t crc32(ByteView bytes) { return libdeflate_crc32(0, bytes.data(), bytes.
 uint32_t adler32(ByteView bytes) { return libdeflate_adler32(1, bytes.data(), bytes.size()); }
 
 uint32_t fletcher32(ByteView bytes) {
-  // Sums of 16-bit words folded back to 17 bits every 360 words, before
-  // they can overflow; the odd last byte is a word's high byte.
+  // HDF5 folds both sums to 17 bits every 360 words; a fold keeps a sum's
+  // residue mod 65535 and keeps it positive, so its result is canonical: 0
+  // for a sum that is 0 (every word zero), else the residue, 0xFFFF for 0.
+  // That lets blocks of words be summed in 64 bits, in two reductions a
+  // compiler vectorises: per block of n words w_i after sums (s1, s2),
+  // s1 += sum(w_i) and s2 += n * s1 + sum((n - i) * w_i).
+  constexpr uint64_t kMod = 0xFFFF;
+  constexpr size_t kBlock = 256;  // 32-bit block sums: sum(i * w_i) < 2^31
   const uint8_t* p = bytes.data();
   size_t words = bytes.size() / 2;
-  uint32_t sum1 = 0, sum2 = 0;
-  auto fold = [](uint32_t s) { return (s & 0xFFFFu) + (s >> 16); };
+  uint64_t s1 = 0, s2 = 0;
+  bool nonzero = false;
   while (words > 0) {
-    size_t n = std::min<size_t>(words, 360);
-    words -= n;
-    for (; n > 0; --n, p += 2) {
-      sum1 += uint32_t{p[0]} << 8 | p[1];
-      sum2 += sum1;
+    const size_t n = std::min(words, kBlock);
+    uint32_t a = 0, weighted = 0;  // sum(w_i), sum(i * w_i)
+    for (uint32_t i = 0; i < n; ++i) {
+      uint16_t raw;
+      std::memcpy(&raw, p + 2 * i, 2);
+      const uint32_t w = native_byte_order() == ByteOrder::kLittle ? __builtin_bswap16(raw) : raw;
+      a += w;
+      weighted += i * w;
     }
-    sum1 = fold(sum1);
-    sum2 = fold(sum2);
+    nonzero = nonzero || a != 0;
+    s2 = (s2 + n * s1 + n * uint64_t{a} - weighted) % kMod;
+    s1 = (s1 + a) % kMod;
+    p += 2 * n;
+    words -= n;
   }
-  if (bytes.size() % 2 != 0) {
-    sum1 += uint32_t{*p} << 8;
-    sum2 += sum1;
-    sum1 = fold(sum1);
-    sum2 = fold(sum2);
+  if (bytes.size() % 2 != 0) {  // the odd last byte: a word's high byte
+    const uint64_t w = uint64_t{*p} << 8;
+    nonzero = nonzero || w != 0;
+    s1 = (s1 + w) % kMod;
+    s2 = (s2 + s1) % kMod;
   }
-  sum1 = fold(sum1);
-  sum2 = fold(sum2);
-  return sum2 << 16 | sum1;
+  auto canonical = [&](uint64_t r) { return static_cast<uint32_t>(r == 0 && nonzero ? kMod : r); };
+  return canonical(s2) << 16 | canonical(s1);
 }
 
 uint32_t jenkins_lookup3(ByteView bytes, uint32_t initval) {

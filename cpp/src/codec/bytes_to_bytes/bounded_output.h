@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "zarrnative/codec/codec.h"
 #include "zarrnative/common/bytes.h"
@@ -34,6 +35,53 @@ inline bool grow_bounded(ByteBuffer& out, size_t used, uint64_t limit) {
   out.resize(static_cast<size_t>(next));
   return true;
 }
+
+// The output side of a streaming decoder's run() (bz2, lzma): dst[0..cap),
+// growing `growable` (whose buffer dst is) up to `limit` when given. Once it
+// is full the decoder gets a one-byte scratch, and any byte written there is
+// a corrupt chunk: more than the limit, or than the expected size.
+//
+//   BoundedWindow out(kName, dst, cap, growable, limit);
+//   auto [p, room] = out.next(max_step);  // hand p/room to the decoder
+//   out.advance(room - what the decoder left unused);
+//   return out.produced();
+class BoundedWindow {
+ public:
+  BoundedWindow(std::string_view codec, uint8_t* dst, size_t cap, ByteBuffer* growable, uint64_t limit)
+      : codec_(codec), dst_(dst), cap_(cap), growable_(growable), limit_(limit) {}
+
+  // Where the decoder writes next, and at most `max_step` bytes of room.
+  std::pair<uint8_t*, size_t> next(size_t max_step = SIZE_MAX) {
+    if (produced_ == cap_ && growable_ && grow_bounded(*growable_, produced_, limit_)) {
+      dst_ = growable_->data();
+      cap_ = growable_->size();
+    }
+    overflow_ = produced_ == cap_;
+    if (overflow_) return {&scratch_, 1};
+    return {dst_ + produced_, std::min(cap_ - produced_, max_step)};
+  }
+
+  // The decoder wrote `made` bytes into the window next() gave.
+  void advance(size_t made) {
+    if (overflow_ && made > 0) {
+      corrupt_error(codec_, "the data decodes to more than " + std::string(growable_ ? "the limit of " : "the expected ") +
+                                std::to_string(limit_) + " bytes");
+    }
+    if (!overflow_) produced_ += made;
+  }
+
+  size_t produced() const { return produced_; }
+
+ private:
+  std::string_view codec_;
+  uint8_t* dst_;
+  size_t cap_;
+  ByteBuffer* growable_;
+  uint64_t limit_;
+  size_t produced_ = 0;
+  bool overflow_ = false;
+  uint8_t scratch_ = 0;
+};
 
 // decode() and decode_into() of a stream codec (bz2, lzma) whose
 // run(dst, cap, growable, limit) decodes into dst[0..cap), growing

@@ -37,44 +37,31 @@ struct Decompressor {
   ~Decompressor() { finish(); }
 };
 
-// Decodes every stream of `in` into dst[0..cap). With `growable` (whose
-// buffer dst is), the buffer grows up to `limit`; without, output beyond
-// cap is caught by a one-byte scratch. Returns the bytes produced.
+// Decodes every stream of `in` into dst[0..cap) (see BoundedWindow).
+// Returns the bytes produced.
 size_t run(ByteView in, uint8_t* dst, size_t cap, ByteBuffer* growable, uint64_t limit) {
   if (in.empty()) corrupt_error(kName, "empty input is not a bzip2 stream");
   Decompressor d;
   d.start();
   size_t pos = 0;
-  size_t produced = 0;
-  uint8_t scratch = 0;
+  detail::BoundedWindow out(kName, dst, cap, growable, limit);
   for (;;) {
-    if (produced == cap && growable && detail::grow_bounded(*growable, produced, limit)) {
-      dst = growable->data();
-      cap = growable->size();
-    }
-    const bool overflow = produced == cap;
+    const auto [next, room] = out.next(kMaxStep);
     d.s.next_in = as_chars(in.data() + pos);
     d.s.avail_in = step(in.size() - pos);
-    d.s.next_out = reinterpret_cast<char*>(overflow ? &scratch : dst + produced);
-    d.s.avail_out = overflow ? 1 : step(cap - produced);
-    const unsigned int out_offered = d.s.avail_out;
+    d.s.next_out = reinterpret_cast<char*>(next);
+    d.s.avail_out = static_cast<unsigned int>(room);
     int ret = BZ2_bzDecompress(&d.s);
     pos += reinterpret_cast<const uint8_t*>(d.s.next_in) - (in.data() + pos);
-    const size_t made = out_offered - d.s.avail_out;
     if (ret != BZ_OK && ret != BZ_STREAM_END) {
       corrupt_error(kName, ret == BZ_DATA_ERROR_MAGIC ? "the input is not a bzip2 stream (bad magic)"
                                                       : "invalid stream (bad data or block CRC, code " +
                                                             std::to_string(ret) + ")");
     }
-    if (overflow && made > 0) {
-      corrupt_error(kName, "the data decodes to more than " +
-                               std::string(growable ? "the limit of " : "the expected ") + std::to_string(limit) +
-                               " bytes");
-    }
-    if (!overflow) produced += made;
+    out.advance(room - d.s.avail_out);
     if (ret == BZ_STREAM_END) {
       d.finish();
-      if (pos == in.size()) return produced;
+      if (pos == in.size()) return out.produced();
       if (!is_bz2_magic(in.subspan(pos))) {
         corrupt_error(kName, std::to_string(in.size() - pos) + " bytes of trailing data after the stream");
       }

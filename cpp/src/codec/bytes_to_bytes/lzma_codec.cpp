@@ -49,36 +49,23 @@ void start_decoder(Stream& d, int format) {
   }
 }
 
-// Decodes every stream of `in` into dst[0..cap). With `growable` (whose
-// buffer dst is), the buffer grows up to `limit`; without, output beyond
-// cap is caught by a one-byte scratch. Returns the bytes produced.
+// Decodes every stream of `in` into dst[0..cap) (see BoundedWindow).
+// Returns the bytes produced.
 size_t run(ByteView in, int format, uint8_t* dst, size_t cap, ByteBuffer* growable, uint64_t limit) {
   if (in.empty()) corrupt_error(kName, "empty input is not an lzma stream");
   Stream d;
   start_decoder(d, format);
   d.s.next_in = in.data();
   d.s.avail_in = in.size();
-  size_t produced = 0;
-  uint8_t scratch = 0;
+  detail::BoundedWindow out(kName, dst, cap, growable, limit);
   for (;;) {
-    if (produced == cap && growable && detail::grow_bounded(*growable, produced, limit)) {
-      dst = growable->data();
-      cap = growable->size();
-    }
-    const bool overflow = produced == cap;
-    d.s.next_out = overflow ? &scratch : dst + produced;
-    d.s.avail_out = overflow ? 1 : cap - produced;
-    const size_t offered = d.s.avail_out;
+    const auto [next, room] = out.next();
+    d.s.next_out = next;
+    d.s.avail_out = room;
     const lzma_ret r = lzma_code(&d.s, LZMA_FINISH);  // all the input is there
-    const size_t made = offered - d.s.avail_out;
-    if (overflow && made > 0) {
-      corrupt_error(kName, "the data decodes to more than " +
-                               std::string(growable ? "the limit of " : "the expected ") + std::to_string(limit) +
-                               " bytes");
-    }
-    if (!overflow) produced += made;
+    out.advance(room - d.s.avail_out);
     if (r == LZMA_STREAM_END) {
-      if (d.s.avail_in == 0) return produced;
+      if (d.s.avail_in == 0) return out.produced();
       if (format != kFormatAlone) corrupt_error(kName, std::to_string(d.s.avail_in) + " bytes of trailing data");
       // .lzma streams have no framing of their own: another may follow
       const uint8_t* next = d.s.next_in;

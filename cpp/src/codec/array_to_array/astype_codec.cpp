@@ -31,10 +31,7 @@ class AsTypeCodec final : public ArrayToArrayCodec {
   }
 
   NDArray decode(const NDArray& encoded, const ChunkSpec& decoded_spec) const override {
-    const NDArray in = view_as(name(), encoded, encode_);
-    check_element_count(name(), in, decoded_spec);
-    NDArray out = cast_array(in, decode_, decoded_spec.shape);
-    return decoded_spec.dtype == decode_ ? out : view_as(name(), out, decoded_spec.dtype);
+    return cast_back(name(), encoded, encode_, decode_, decoded_spec);
   }
 
  private:

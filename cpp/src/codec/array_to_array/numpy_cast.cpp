@@ -267,6 +267,14 @@ void check_element_count(std::string_view codec, const NDArray& encoded, const C
   }
 }
 
+NDArray cast_back(std::string_view codec, const NDArray& encoded, const DType& encoded_type,
+                  const DType& decoded_type, const ChunkSpec& decoded) {
+  const NDArray in = view_as(codec, encoded, encoded_type);
+  check_element_count(codec, in, decoded);
+  NDArray out = cast_array(in, decoded_type, decoded.shape);
+  return decoded.dtype == decoded_type ? out : view_as(codec, out, decoded.dtype);
+}
+
 NDArray view_as(std::string_view codec, const NDArray& a, const DType& type) {
   if (!host_accessible(a.kind())) {
     throw Error(ErrorCode::kInvalidArgument, std::string(codec) + ": needs host memory, got " + to_string(a.kind()));

@@ -257,6 +257,12 @@ NDArray cast_array(const NDArray& in, const DType& type, const Shape& shape);
 // corrupt-chunk error naming `codec` otherwise.
 void check_element_count(std::string_view codec, const NDArray& encoded, const ChunkSpec& decoded);
 
+// decode() of a filter that only casts (astype, quantize): `encoded`, of
+// `encoded_type`, cast back to `decoded_type` in the decoded chunk's shape,
+// and relabelled as the chunk's own type where that differs in byte order.
+NDArray cast_back(std::string_view codec, const NDArray& encoded, const DType& encoded_type,
+                  const DType& decoded_type, const ChunkSpec& decoded);
+
 // `a` (host memory) relabelled as `type`, as numcodecs' ndarray.view(type)
 // does; refuses device memory and a different item size. The filters are
 // elementwise: any shape is fine.

@@ -60,10 +60,7 @@ class QuantizeCodec final : public ArrayToArrayCodec {
   }
 
   NDArray decode(const NDArray& encoded, const ChunkSpec& decoded_spec) const override {
-    const NDArray in = view_as(name(), encoded, astype_);
-    check_element_count(name(), in, decoded_spec);
-    NDArray out = cast_array(in, dtype_, decoded_spec.shape);
-    return decoded_spec.dtype == dtype_ ? out : view_as(name(), out, decoded_spec.dtype);
+    return cast_back(name(), encoded, astype_, dtype_, decoded_spec);
   }
 
  private:

@@ -122,17 +122,21 @@ class ZfpyCodec final : public ArrayToBytesCodec {
 
   void decode(ByteView in, const ChunkSpec& spec, NDArray& out, const CodecOptions&) const override {
     // The header first, from a copy padded past its largest size.
-    ByteBuffer padded;
-    padded.resize(in.size() + kSlack);
-    fill_padded(padded, in);
     Stream stream(zfp_stream_open(nullptr));
     Field field(zfp_field_alloc());
     if (!field || !stream) throw std::bad_alloc();
-    Bits bits(stream_open(padded.data(), padded.size()));
-    if (!bits) throw std::bad_alloc();
-    zfp_stream_set_bit_stream(stream.get(), bits.get());
-    zfp_stream_rewind(stream.get());
-    if (in.size() < 4 || zfp_read_header(stream.get(), field.get(), ZFP_HEADER_FULL) == 0) {
+    ByteBuffer padded;
+    Bits bits;
+    auto read_header = [&](size_t size) {  // from a zero-padded copy of `in` of `size` bytes
+      padded.resize(size);
+      fill_padded(padded, in);
+      bits.reset(stream_open(padded.data(), padded.size()));
+      if (!bits) throw std::bad_alloc();
+      zfp_stream_set_bit_stream(stream.get(), bits.get());
+      zfp_stream_rewind(stream.get());
+      return zfp_read_header(stream.get(), field.get(), ZFP_HEADER_FULL) != 0;
+    };
+    if (in.size() < 4 || !read_header(in.size() + kSlack)) {
       corrupt_error(kName, "not a zfp stream with a full header of this zfp version (" +
                                std::to_string(in.size()) + " bytes)");
     }
@@ -140,17 +144,7 @@ class ZfpyCodec final : public ArrayToBytesCodec {
     // Then the blocks: a stream that lies can read no further than the
     // worst case its header allows, which the padding covers.
     const size_t worst = stream_bound(stream.get(), field.get());
-    if (worst > padded.size()) {
-      padded.resize(worst);
-      fill_padded(padded, in);
-      bits.reset(stream_open(padded.data(), padded.size()));
-      if (!bits) throw std::bad_alloc();
-      zfp_stream_set_bit_stream(stream.get(), bits.get());
-      zfp_stream_rewind(stream.get());
-      if (zfp_read_header(stream.get(), field.get(), ZFP_HEADER_FULL) == 0) {
-        corrupt_error(kName, "the header cannot be read again");
-      }
-    }
+    if (worst > padded.size() && !read_header(worst)) corrupt_error(kName, "the header cannot be read again");
     const bool direct = out.is_c_contiguous() && out.dtype().byte_order() == native_byte_order();
     NDArray target = direct ? out : NDArray::empty(spec.dtype.with_byte_order(native_byte_order()), spec.shape);
     zfp_field_set_pointer(field.get(), target.data());

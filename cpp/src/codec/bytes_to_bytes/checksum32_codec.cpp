@@ -98,14 +98,18 @@ Location get_location(std::string_view name, const json& config, Location fallba
   return s == "start" ? Location::kStart : Location::kEnd;
 }
 
-// The numcodecs checksums that take only a location.
+// The numcodecs checksums that take only a location. With `v3_at_end` (the
+// Zarr v3 crc32c), the checksum at the end writes the v3 form, which has no
+// configuration.
 std::shared_ptr<const BytesToBytesCodec> make_located(std::string_view name, const json& config, ChecksumFn fn,
-                                                      Location fallback) {
+                                                      Location fallback, bool v3_at_end = false) {
   require_object(name, config);
   allow_only(name, config, {"id", "location"});
   const Location location = get_location(name, config, fallback);
-  return std::make_shared<Checksum32Codec>(
-      name, fn, 0, location, json{{"id", name}, {"location", location == Location::kStart ? "start" : "end"}});
+  json as_json = v3_at_end && location == Location::kEnd
+                     ? json{{"name", name}}
+                     : json{{"id", name}, {"location", location == Location::kStart ? "start" : "end"}};
+  return std::make_shared<Checksum32Codec>(name, fn, 0, location, std::move(as_json));
 }
 
 uint32_t jenkins_rot(uint32_t x, int k) { return x << k | x >> (32 - k); }
@@ -213,14 +217,8 @@ bool is_checksum_codec(std::string_view name) {
 }
 
 std::shared_ptr<const BytesToBytesCodec> make_crc32c_codec(const json& config, const ChunkSpec&) {
-  constexpr std::string_view kName = names::kCrc32c;
-  require_object(kName, config);
-  allow_only(kName, config, {"id", "location"});
-  const Location location = get_location(kName, config, Location::kEnd);
-  // The Zarr v3 form, which has no configuration, unless numcodecs' "start".
-  json as_json = location == Location::kEnd ? json{{"name", kName}} : json{{"id", kName}, {"location", "start"}};
-  return std::make_shared<Checksum32Codec>(
-      kName, [](ByteView b, uint32_t) { return crc32c(b); }, 0, location, std::move(as_json));
+  return make_located(names::kCrc32c, config, [](ByteView b, uint32_t) { return crc32c(b); }, Location::kEnd,
+                      /*v3_at_end=*/true);
 }
 
 std::shared_ptr<const BytesToBytesCodec> make_crc32_codec(const json& config, const ChunkSpec&) {

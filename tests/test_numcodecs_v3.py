@@ -341,6 +341,67 @@ def test_packbits_bad_input_and_configurations(tmp_path):
                                     zarr_format=2)
 
 
+# --- Categorize (v2 only: zarr-python has no v3 name for it) ---------------------------------
+CATEGORIZE = [
+    # (labels, codec dtype, astype, array dtype, order, compressor)
+    (["female", "male", "other"], "<U6", "|u1", "<U6", "C", None),
+    (["a", "bb", "ccc", "bb"], "<U3", "<u2", "<U3", "F", lambda: numcodecs.Zlib(level=1)),
+    (["x", "y", ""], "<U1", "|u1", "<U4", "C", lambda: numcodecs.Zstd(level=1)),  # four codes per element
+    (["\u03b1", "\u03b2\u03b3", "\U0001f600"], "<U2", "|i1", "<U2", "C", None),
+    (["lo", "hi"], ">U2", ">i4", ">U2", "F", lambda: numcodecs.CRC32()),
+]
+
+
+@pytest.mark.parametrize("labels,dtype,astype,array_dtype,order,compressor", CATEGORIZE,
+                         ids=[f"{i}-{c[3]}-{c[4]}" for i, c in enumerate(CATEGORIZE)])
+def test_categorize_v2_as_numcodecs(tmp_path, labels, dtype, astype, array_dtype, order, compressor):
+    """Chunk bytes equal to zarr-python's; both libraries read both arrays alike, unknown
+    strings as "" (numcodecs' decoding), edge chunks included."""
+    rng = np.random.default_rng(7)
+    words = np.array(labels + ["zz", "b", "", "othe"], dtype=array_dtype)
+    data = words[rng.integers(0, len(words), size=(23, 17))]
+    codec = numcodecs.Categorize(labels, dtype=dtype, astype=astype)
+    expected = codec.decode(codec.encode(data.copy()), out=np.empty_like(data))
+    assert not np.array_equal(expected, data)  # some strings are not labels
+    files = {}
+    for name, lib in (("zarr", zarr), ("zn", zarrnative)):
+        a = lib.create_array(str(tmp_path / name), shape=data.shape, chunks=(10, 8), dtype=array_dtype, order=order,
+                             filters=[numcodecs.Categorize(labels, dtype=dtype, astype=astype)],
+                             compressors=compressor() if compressor else None, zarr_format=2, fill_value="")
+        a[:] = data
+        files[name] = _files(tmp_path / name)
+        for reader in (zarr, zarrnative):
+            got = reader.open_array(str(tmp_path / name), mode="r")
+            np.testing.assert_array_equal(got[:], expected)
+            np.testing.assert_array_equal(got[5:21:3, 2:15], expected[5:21:3, 2:15])
+    assert {k: v for k, v in files["zn"].items() if not k.startswith(".")} == \
+        {k: v for k, v in files["zarr"].items() if not k.startswith(".")}
+    assert json.loads(files["zn"][".zarray"]) == json.loads(files["zarr"][".zarray"])
+
+
+def test_categorize_bad_input_and_configurations(tmp_path):
+    a = zarrnative.create_array(str(tmp_path / "a"), shape=(6,), chunks=(6,), dtype="<U4", compressors=None,
+                                filters=[numcodecs.Categorize(["ab", "cd"], dtype="<U4")], zarr_format=2)
+    a[:] = ["ab", "cd", "x", "ab", "", "cd"]
+    chunk = tmp_path / "a" / "0"
+    assert chunk.read_bytes() == bytes([1, 2, 0, 1, 0, 2])
+    for bad in (b"\x01\x02", b"\x01" * 7, b""):
+        chunk.write_bytes(bad)
+        with pytest.raises(ValueError, match="chunk '0'.* holds .* bytes, expected 6"):
+            zarrnative.open_array(str(tmp_path / "a"), mode="r")[:]
+    chunk.write_bytes(bytes([2, 9, 0, 1, 255, 2]))  # codes without a label read as ""
+    np.testing.assert_array_equal(zarrnative.open_array(str(tmp_path / "a"), mode="r")[:],
+                                  np.array(["cd", "", "", "ab", "", "cd"]))
+    refused = [("<U3", {"dtype": "|O"}), ("<U3", {"dtype": "<U2"}), ("<i4", {"dtype": "<U1"}),
+               ("<U1", {"dtype": "<U1", "astype": "<f8"}), ("<U3", {"dtype": "<U3", "labels": [str(i) for i in range(256)]}),
+               ("<U1", {"dtype": "<U1", "labels": [1]})]
+    for array_dtype, config in refused:
+        config = {"id": "categorize", "labels": ["a"], **config}
+        with pytest.raises((ValueError, TypeError), match="categorize"):
+            zarrnative.create_array(zarrnative.storage.MemoryStore(), shape=(3,), dtype=array_dtype,
+                                    filters=[config], zarr_format=2)
+
+
 # --- ZFPY (zfp), v2 compressor and v3 serializer ---------------------------------------------
 # zfpy itself overruns its buffer when a block's bits fall below a float's
 # exponent (1-d rates under 2.25 for float32): the rates here stay above.

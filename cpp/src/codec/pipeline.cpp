@@ -43,9 +43,10 @@ void read_entry(const json& entry, std::string* name, json* config) {
 
 // Array -> array codecs compute with numbers only. Other items (strings and
 // bytes, which are pointers; times, fixed-length text, raw bytes) they may
-// move (views such as transpose) but never compute with.
+// move (views such as transpose) but never compute with, unless they say they
+// read them (categorize, whose factory checked the type).
 void check_item_input(const std::string& name, const ArrayToArrayCodec& codec, const ChunkSpec& input) {
-  if (!input.dtype.is_number() && !codec.encodes_to_view()) {
+  if (!input.dtype.is_number() && !codec.encodes_to_view() && !codec.reads_non_numeric_items()) {
     config_error(name, "cannot take the data type " + input.dtype.zarr_v3_name() + " (" + input.dtype.typestr() +
                            "; only codecs that move items, such as transpose, can)");
   }

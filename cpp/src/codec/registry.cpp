@@ -7,6 +7,7 @@
 // The built-in codecs. Each codec's header declares its factory.
 // [codec headers: keep sorted]
 #include "codec/array_to_array/astype_codec.h"
+#include "codec/array_to_array/categorize_codec.h"
 #include "codec/array_to_array/delta_codec.h"
 #include "codec/array_to_array/fixedscaleoffset_codec.h"
 #include "codec/array_to_array/packbits_codec.h"
@@ -97,6 +98,7 @@ void register_builtin_codecs(CodecRegistry& r) {
   r.add_array_to_array(names::kBitRound, make_bitround_codec);
   r.add_array_to_array(names::kQuantize, make_quantize_codec);
   r.add_array_to_array(names::kPackBits, make_packbits_codec);
+  r.add_array_to_array(names::kCategorize, make_categorize_codec);  // v2 only, as in zarr-python
   r.add_array_to_array(names::kTranspose, make_transpose_codec);
   // [end array -> array]
   // [array -> bytes]

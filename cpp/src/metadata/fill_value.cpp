@@ -200,22 +200,6 @@ void put_integer(std::vector<uint8_t>& out, const json& v, DType dtype, std::str
   put_bits(out, bits, size, dtype.byte_order());
 }
 
-// UTF-8 text -> code points; nullopt for malformed text (the vlen-utf8
-// codec's check: no overlong forms, surrogates or values past U+10FFFF).
-std::optional<std::vector<uint32_t>> utf8_code_points(std::string_view s) {
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  if (!codec::is_valid_utf8(p, s.size())) return std::nullopt;
-  std::vector<uint32_t> out;
-  for (size_t i = 0; i < s.size();) {
-    const size_t len = p[i] < 0x80 ? 1 : p[i] < 0xE0 ? 2 : p[i] < 0xF0 ? 3 : 4;
-    uint32_t cp = p[i] & (len == 1 ? 0x7Fu : 0x3Fu >> (len - 1));
-    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (p[i + k] & 0x3Fu);
-    out.push_back(cp);
-    i += len;
-  }
-  return out;
-}
-
 void append_utf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
@@ -347,7 +331,7 @@ std::vector<uint8_t> parse_fill_value_impl(const json& v, DType dtype, std::stri
       break;
     case DTypeKind::kFixedUtf32: {
       std::optional<std::vector<uint32_t>> cps;
-      if (v.is_string()) cps = utf8_code_points(v.get_ref<const std::string&>());
+      if (v.is_string()) cps = codec::utf8_code_points(v.get_ref<const std::string&>());
       if (!cps || cps->size() > size / 4) {
         fail(ctx, "'fill_value' must be a string of at most " + std::to_string(size / 4) +
                       " characters for data type " + dtype.typestr() + ", got " + describe(v));

@@ -109,6 +109,10 @@ class ArrayToArrayCodec : public Codec {
   // same dtype), so that a pipeline can decode straight into
   // encode(destination) instead of decoding and then copying.
   virtual bool encodes_to_view() const { return false; }
+  // True when the codec reads items other than numbers (its factory checked
+  // the chunk's data type: categorize reads fixed-length text). Otherwise a
+  // pipeline gives it numbers only, unless it encodes to a view.
+  virtual bool reads_non_numeric_items() const { return false; }
 };
 
 class ArrayToBytesCodec : public Codec {

@@ -51,6 +51,7 @@ inline constexpr std::string_view kAdler32 = "adler32";
 inline constexpr std::string_view kFletcher32 = "fletcher32";
 inline constexpr std::string_view kJenkinsLookup3 = "jenkins_lookup3";
 inline constexpr std::string_view kPackBits = "packbits";
+inline constexpr std::string_view kCategorize = "categorize";
 inline constexpr std::string_view kZfpy = "zfpy";
 }  // namespace names
 

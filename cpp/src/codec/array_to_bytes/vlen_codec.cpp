@@ -268,4 +268,18 @@ std::shared_ptr<const ArrayToBytesCodec> make_vlen_bytes_codec(const json& confi
   return make_vlen(names::kVlenBytes, DTypeKind::kBytes, config, input);
 }
 
+std::optional<std::vector<uint32_t>> utf8_code_points(std::string_view s) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  if (!is_valid_utf8(p, s.size())) return std::nullopt;
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    const size_t len = p[i] < 0x80 ? 1 : p[i] < 0xE0 ? 2 : p[i] < 0xF0 ? 3 : 4;
+    uint32_t cp = p[i] & (len == 1 ? 0x7Fu : 0x3Fu >> (len - 1));
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (p[i + k] & 0x3Fu);
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
 }  // namespace zarrnative::codec

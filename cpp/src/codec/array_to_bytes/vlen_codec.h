@@ -20,7 +20,11 @@
 // https://github.com/zarr-developers/zarr-extensions/tree/main/codecs/vlen-utf8
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
 
 #include "zarrnative/codec/codec.h"
 
@@ -40,5 +44,8 @@ void fill_vlen(NDArray& out, ByteView value);
 // True when [p, p + n) is well-formed UTF-8 (no overlong forms, no
 // surrogates, nothing above U+10FFFF): what Python's strict decoder accepts.
 bool is_valid_utf8(const uint8_t* p, size_t n);
+
+// UTF-8 text -> code points; nullopt for text is_valid_utf8 refuses.
+std::optional<std::vector<uint32_t>> utf8_code_points(std::string_view s);
 
 }  // namespace zarrnative::codec

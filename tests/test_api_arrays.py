@@ -825,3 +825,29 @@ def test_edge_chunks_after_a_shrink_as_zarr_python(tmp_path, zarr_format, shards
     assert values["zn", "whole"][3, 3] == 0
     if not shards:
         assert files["zn"] == files["zarr"]
+
+
+def test_arrays_compare_as_zarr_python(tmp_path):
+    """Equality as zarr-python's: same store and path, same metadata, same
+    settings; read-only views, other paths and stale metadata differ."""
+    import pickle
+
+    answers = {}
+    for name, lib in (("zarr", zarr), ("zn", zarrnative)):
+        path = str(tmp_path / name)
+        a = lib.create_array(path, shape=(3,), dtype="i4", name="x")
+        b = lib.open_array(path, path="x")
+        same_again = a == b
+        pickled = a == pickle.loads(pickle.dumps(a))
+        read_only = a == lib.open_array(path, path="x", mode="r")
+        other = a == lib.create_array(path, shape=(3,), dtype="i4", name="y")
+        other_config = a == a.with_config({"write_empty_chunks": True})
+        a.attrs["k"] = 1  # b still holds the metadata it read
+        stale = a == b
+        fresh = a == lib.open_array(path, path="x")
+        answers[name] = dict(same_again=same_again, pickled=pickled, read_only=read_only, other=other,
+                             other_config=other_config, stale=stale, fresh=fresh, not_an_array=a == 3)
+    assert answers["zn"] == answers["zarr"]
+    assert answers["zn"]["same_again"] and answers["zn"]["pickled"] and not answers["zn"]["stale"]
+    a = zarrnative.create_array(MemoryStore(), shape=(2,), dtype="u1")
+    assert len({a, zarrnative.open_array(a.store)}) == 1  # equal arrays hash alike

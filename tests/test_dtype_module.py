@@ -80,3 +80,64 @@ def test_arrays_take_and_report_data_type_objects(tmp_path, fmt):
         assert isinstance(dt, getattr(zd, name)) and isinstance(dt, zd.ZDType)
         assert repr(dt) == repr(getattr(theirs, name)(**kwargs))
         assert a.dtype == dt.to_native_dtype()
+
+
+SCALARS = {"Bool": [True, False], "Int8": [42, -128], "UInt8": [255], "Int16": [-3], "Int32": [np.int32(-5)],
+           "Int64": [2**62], "UInt16": [7], "UInt32": [2**32 - 1], "UInt64": [2**64 - 1],
+           "Float16": [-0.0, 1.5], "Float32": [1.5, float("inf")], "Float64": [float("nan"), 3, -float("inf")],
+           "Complex64": [1 + 2j], "Complex128": [complex(float("nan"), 1)],
+           "VariableLengthUTF8": ["xy", ""], "VariableLengthBytes": [b"xy", b""],
+           "FixedLengthUTF32": [np.str_("ab")], "NullTerminatedBytes": [np.bytes_(b"ab")],
+           "RawBytes": [np.void(b"\x01\x02")],
+           "DateTime64": [np.datetime64(5, "10s"), np.datetime64("NaT", "s")], "TimeDelta64": [np.timedelta64(7, "ms")]}
+
+
+def _same_scalar(a, b):
+    assert type(a) is type(b)
+    assert repr(a) == repr(b) or a == b
+
+
+@pytest.mark.parametrize("fmt", [2, 3])
+@pytest.mark.parametrize("name,kwargs", CASES, ids=[f"{n}-{k}" for n, k in CASES])
+def test_json_forms_match_zarr_python(name, kwargs, fmt):
+    """from_json, to_json_scalar and from_json_scalar give zarr-python's answers."""
+    ours, ref = getattr(zd, name)(**kwargs), getattr(theirs, name)(**kwargs)
+    for value in SCALARS[name]:
+        if name == "DateTime64" and not kwargs and isinstance(value, np.datetime64):
+            continue  # generic-unit datetimes: values carry their own unit
+        if name == "TimeDelta64" and kwargs.get("unit") != "ms":
+            continue
+        j = ours.to_json_scalar(value, zarr_format=fmt)
+        assert repr(j) == repr(ref.to_json_scalar(value, zarr_format=fmt))
+        _same_scalar(ours.from_json_scalar(j, zarr_format=fmt), ref.from_json_scalar(j, zarr_format=fmt))
+    doc = ref.to_json(zarr_format=fmt)
+    back = getattr(zd, name).from_json(doc, zarr_format=fmt)
+    assert repr(back) == repr(getattr(theirs, name).from_json(doc, zarr_format=fmt))
+    assert zd.parse_dtype(doc, zarr_format=fmt) == back
+    # v3 JSON names no byte order (little-endian on disk); v2 keeps it
+    assert back == (ours if fmt == 2 or "endianness" not in kwargs else getattr(zd, name)(**{**kwargs,
+                                                                                           "endianness": "little"}))
+
+
+def test_from_json_refuses_other_and_malformed_types():
+    assert zd.parse_dtype({"name": "numpy.datetime64", "configuration": {"unit": "s", "scale_factor": 10}},
+                          zarr_format=3) == zd.DateTime64(unit="s", scale_factor=10)
+    with pytest.raises(zd.DataTypeValidationError):
+        zd.Int8.from_json("int16", zarr_format=3)  # another class's type
+    with pytest.raises(zd.DataTypeValidationError):
+        zd.Int32.from_json({"name": "<i4", "object_codec_id": None}, zarr_format=3)  # v2 JSON in v3
+    for bad in ["bogus", "r16", {"name": "numpy.datetime64", "configuration": {"unit": "q", "scale_factor": 1}},
+                {"name": "fixed_length_utf32", "configuration": {"length_bytes": 6}}, {"configuration": {}}, 5,
+                {"name": "int8", "configuration": {"x": 1}}]:
+        with pytest.raises((zd.DataTypeValidationError, TypeError)):
+            zd.parse_dtype(bad if isinstance(bad, dict) else {"name": bad}, zarr_format=3)
+        with pytest.raises(zd.DataTypeValidationError):
+            zd.Int8.from_json(bad, zarr_format=3)
+    for bad in [{"name": "|O", "object_codec_id": "json2"}, {"name": "|O"}, {"name": "<q9", "object_codec_id": None},
+                "<i4", {"name": "<i4", "object_codec_id": None, "x": 1}]:
+        with pytest.raises(zd.DataTypeValidationError):
+            zd.Int32.from_json(bad, zarr_format=2)
+    with pytest.raises(TypeError):
+        zd.Int8().from_json_scalar("x", zarr_format=3)
+    with pytest.raises(ValueError, match="zarr_format"):
+        zd.Int8().to_json_scalar(1, zarr_format=4)

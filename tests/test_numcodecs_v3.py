@@ -206,7 +206,17 @@ def test_lossy_filters_refuse_bad_configurations():
 
 # --- LZMA in v2 arrays, and its bad input ----------------------------------------------------
 LZMA_CONFIGS = [{}, {"preset": 1}, {"format": 2}, {"check": 0}, {"check": 1}, {"check": 10, "preset": 3},
-                {"preset": 9 | 0x80000000}]
+                {"preset": 9 | 0x80000000},
+                # filter chains (Python's lzma.FILTER_* ids): the raw format needs them
+                {"format": 3, "filters": [{"id": 3, "dist": 8}, {"id": 33, "preset": 1}]},
+                {"format": 3, "filters": [{"id": 4611686018427387905, "preset": 0, "lc": 1, "lp": 1, "pb": 0}]},
+                {"format": 3, "filters": [{"id": 4, "start_offset": 4}, {"id": 33, "dict_size": 1 << 16, "mf": 0x12}]}]
+
+# .xz and .lzma with a filter chain: numcodecs writes them but cannot read them back ("Cannot
+# specify filters except with FORMAT_RAW"); the streams name their filters, so zarrnative reads them.
+LZMA_WRITE_ONLY_CONFIGS = [{"filters": [{"id": 3, "dist": 8}, {"id": 33, "preset": 1}]},
+                           {"format": 1, "check": 0, "filters": [{"id": 9}, {"id": 33, "mode": 1, "nice_len": 16}]},
+                           {"format": 2, "filters": [{"id": 4611686018427387905, "preset": 2, "dict_size": 1 << 16}]}]
 
 
 @pytest.mark.parametrize("config", LZMA_CONFIGS, ids=[str(c) for c in LZMA_CONFIGS])
@@ -223,6 +233,30 @@ def test_lzma_v2_as_numcodecs(tmp_path, config):
             np.testing.assert_array_equal(reader.open_array(str(tmp_path / name), mode="r")[:], data)
     assert {k: v for k, v in files["zn"].items() if not k.startswith(".")} == \
         {k: v for k, v in files["zarr"].items() if not k.startswith(".")}
+
+
+@pytest.mark.parametrize("config", LZMA_WRITE_ONLY_CONFIGS, ids=[str(c) for c in LZMA_WRITE_ONLY_CONFIGS])
+@pytest.mark.parametrize("fmt", [2, 3])
+def test_lzma_filter_chains_numcodecs_cannot_read(tmp_path, config, fmt):
+    """The chunk bytes are numcodecs' (zarr-python writes them); zarrnative reads both arrays, and
+    Python's lzma module reads each chunk without the chain."""
+    import lzma
+    data = _data("<i8")
+    comp = numcodecs.LZMA(**config) if fmt == 2 else z3.LZMA(**config)
+    files = {}
+    for name, lib in (("zarr", zarr), ("zn", zarrnative)):
+        a = lib.create_array(str(tmp_path / name), shape=data.shape, chunks=(10, 8), dtype="<i8",
+                             compressors=comp, zarr_format=fmt, fill_value=0)
+        a[:] = data
+        files[name] = _files(tmp_path / name)
+        np.testing.assert_array_equal(zarrnative.open_array(str(tmp_path / name), mode="r")[:], data)
+        with pytest.raises(ValueError, match="Cannot specify filters"):
+            zarr.open_array(str(tmp_path / name), mode="r")[:]
+    chunks = {k: v for k, v in files["zn"].items() if not k.startswith(".") and not k.endswith("zarr.json")}
+    assert chunks and chunks == {k: v for k, v in files["zarr"].items() if k in chunks}
+    assert len(chunks) == len([k for k in files["zarr"] if not k.startswith(".") and not k.endswith("zarr.json")])
+    for v in chunks.values():
+        assert len(lzma.decompress(v)) == 10 * 8 * 8
 
 
 def test_lzma_bad_input_and_configurations(tmp_path):
@@ -242,8 +276,11 @@ def test_lzma_bad_input_and_configurations(tmp_path):
     chunk.write_bytes(lzma.compress(bytes(500)) + lzma.compress(bytes([7]) * 500))  # two streams, as Python reads them
     np.testing.assert_array_equal(zarrnative.open_array(str(tmp_path / "a"), mode="r")[:],
                                   np.r_[np.zeros(500), np.full(500, 7)])
-    for config in ({"id": "lzma", "filters": [{"id": 33}]}, {"id": "lzma", "format": 3}, {"id": "lzma", "check": 2},
-                   {"id": "lzma", "preset": 10}, {"id": "lzma", "format": 2, "check": 4}, {"id": "lzma", "level": 1}):
+    for config in ({"id": "lzma", "filters": [{"id": 33}], "preset": 1}, {"id": "lzma", "format": 3},
+                   {"id": "lzma", "check": 2}, {"id": "lzma", "preset": 10}, {"id": "lzma", "format": 2, "check": 4},
+                   {"id": "lzma", "level": 1}, {"id": "lzma", "filters": [{"id": 99}]},
+                   {"id": "lzma", "filters": [{"id": 33, "bogus": 1}]}, {"id": "lzma", "format": 2, "filters": [{"id": 33}]},
+                   {"id": "lzma", "format": 3, "filters": [{"id": 33, "dict_size": 3 << 29}]}):
         with pytest.raises((ValueError, TypeError)):
             zarrnative.create_array(zarrnative.storage.MemoryStore(), shape=(3,), dtype="u1", compressors=config,
                                     zarr_format=2)

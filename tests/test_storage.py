@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import pathlib
+import pickle
 import threading
 
+import numpy as np
 import pytest
 
+import zarrnative
 from zarrnative import _core
+from zarrnative.core.buffer import Buffer
 from zarrnative.storage import LocalStore, MemoryStore, StorePath, make_store_path
 
 HOSTILE_KEYS = ["", "/etc/passwd", "../x", "a/../../x", "a/./b", ".", "..", "a//b", "a/", "a\\b", "a\0b"]
@@ -95,9 +99,9 @@ class StoreTests:
     def test_zarr_byte_requests(self, store):
         zs = pytest.importorskip("zarr.abc.store")
         store.set_sync("k", b"0123456789")
-        assert run(store.get("k", byte_range=zs.RangeByteRequest(2, 5))) == b"234"
-        assert run(store.get("k", byte_range=zs.OffsetByteRequest(7))) == b"789"
-        assert run(store.get("k", byte_range=zs.SuffixByteRequest(3))) == b"789"
+        assert run(store.get("k", byte_range=zs.RangeByteRequest(2, 5))).to_bytes() == b"234"
+        assert run(store.get("k", byte_range=zs.OffsetByteRequest(7))).to_bytes() == b"789"
+        assert run(store.get("k", byte_range=zs.SuffixByteRequest(3))).to_bytes() == b"789"
 
     def test_batches(self, store):
         items = {f"arr/c/{i // 8}/{i % 8}": bytes([i]) * i for i in range(64)}
@@ -125,7 +129,7 @@ class StoreTests:
             await store.set("g/zarr.json", b"{}")
             await store.set_if_not_exists("g/zarr.json", b"other")
             await store.set_if_not_exists("g/new", b"n")
-            assert await store.get("g/zarr.json") == b"{}"
+            assert (await store.get("g/zarr.json")).to_bytes() == b"{}"
             assert await store.exists("g/new")
             assert await collect(store.list()) == ["g/new", "g/zarr.json"]
             assert await collect(store.list_prefix("g/")) == ["g/new", "g/zarr.json"]
@@ -134,7 +138,8 @@ class StoreTests:
             assert await store.getsize_prefix("g") == 3
             assert not await store.is_empty("g")
             assert await store.is_empty("h")
-            assert await store.get_partial_values(None, [("g/new", None), ("nope", None)]) == [b"n", None]
+            got = await store.get_partial_values(None, [("g/new", None), ("nope", None)])
+            assert [None if g is None else g.to_bytes() for g in got] == [b"n", None]
             await store.delete("g/new")
             await store.delete_dir("g")
             assert await store.is_empty("")
@@ -213,7 +218,7 @@ class StoreTests:
         assert StorePath(store, "/a//b/") == StorePath(store, "a/b")
         (sp / "zarr.json").set_sync(b"{}")
         assert store.get_sync("group/array/zarr.json") == b"{}"
-        assert run((sp / "zarr.json").get()) == b"{}"
+        assert run((sp / "zarr.json").get()).to_bytes() == b"{}"
         assert run((sp / "zarr.json").exists())
         assert str(sp) == f"{store}/group/array"
         assert repr(sp) == f"StorePath({type(store).__name__}, '{store}/group/array')"
@@ -256,10 +261,19 @@ class TestMemoryStore(StoreTests):
     def test_store_dict(self):
         zb = pytest.importorskip("zarr.core.buffer")
         buf = zb.default_buffer_prototype().buffer.from_bytes(b"z")
-        s = MemoryStore({"a": b"1", "b/c": buf}, read_only=True)
+        d = {"a": b"1", "b/c": buf}
+        s = MemoryStore(d, read_only=True)
         assert s.read_only
         assert s.list_sync() == ["a", "b/c"]
         assert s.get_sync("b/c") == b"z"
+        assert s.with_read_only(False)._store_dict is d  # shared, as zarr-python's
+
+    def test_get_returns_buffers_as_zarr_python(self, store):
+        store.set_sync("k", b"abc")
+        got = run(store.get("k"))
+        assert isinstance(got, Buffer) and got.to_bytes() == b"abc"
+        assert run(store.get("missing")) is None
+        assert store.get_sync("k") == b"abc"  # the synchronous API stays bytes
 
     def test_native_base_class(self):
         assert isinstance(MemoryStore()._native, _core.Store)
@@ -267,7 +281,72 @@ class TestMemoryStore(StoreTests):
 
     def test_make_store_path_none_and_dict(self):
         assert isinstance(make_store_path(None).store, MemoryStore)
-        assert make_store_path({"k": b"v"}).store.get_sync("k") == b"v"
+        d = {"k": b"v"}
+        sp = make_store_path(d)
+        assert sp.store.get_sync("k") == b"v"
+        sp.store.set_sync("k2", b"w")
+        assert d["k2"].to_bytes() == b"w"
+
+
+class TestDictMemoryStore(StoreTests):
+    """A MemoryStore over a caller's dict: every generic store test, and the
+    dict sharing zarr-python's MemoryStore has."""
+
+    @pytest.fixture
+    def store(self):
+        return MemoryStore({})
+
+    def test_is_a_memory_store_over_the_callers_dict(self):
+        d = {}
+        s = MemoryStore(d)
+        assert isinstance(s, MemoryStore) and not s.read_only
+        s.set_sync("a/b", b"xyz")
+        assert list(d) == ["a/b"] and isinstance(d["a/b"], Buffer) and d["a/b"].to_bytes() == b"xyz"
+        d["c"] = b"put by the caller"  # bytes-like values and any Buffer are read
+        d["e"] = np.frombuffer(b"array", dtype="u1")
+        assert s.get_sync("c") == b"put by the caller" and s.get_sync("e") == b"array"
+        assert s.list_sync() == ["a/b", "c", "e"]
+        ro = s.with_read_only(True)
+        assert ro.read_only and ro.get_sync("a/b") == b"xyz"
+        with pytest.raises(ValueError, match="read-only"):
+            ro.set_sync("x", b"1")
+        s.delete_sync("c")
+        assert sorted(d) == ["a/b", "e"]
+        assert str(s) == f"memory://{id(d)}" and repr(s) == f"MemoryStore('{s}')"
+        assert s == MemoryStore(d) and s != MemoryStore() and s != ro
+
+    def test_arrays_write_into_the_dict_and_zarr_python_reads_it(self):
+        zarr = pytest.importorskip("zarr")
+        for fmt, meta in ((3, "zarr.json"), (2, ".zarray")):
+            d = {}
+            a = zarrnative.create_array(store=d, shape=(10, 6), chunks=(4, 4), dtype="<i4", zarr_format=fmt)
+            a[:] = np.arange(60).reshape(10, 6)
+            assert meta in d and all(isinstance(v, Buffer) for v in d.values())
+            assert len([k for k in d if "zarr.json" not in k and not k.startswith(".")]) == 6
+            theirs = zarr.open_array(zarr.storage.MemoryStore(d), mode="r")
+            np.testing.assert_array_equal(theirs[:], np.arange(60).reshape(10, 6))
+            # and the other way: a dict zarr-python filled (its own Buffers)
+            z = {}
+            t = zarr.create_array(store=z, shape=(7,), chunks=(3,), dtype="f8", zarr_format=fmt, fill_value=1.5)
+            t[:5] = np.arange(5)
+            ours = zarrnative.open_array(MemoryStore(z), mode="r")
+            np.testing.assert_array_equal(ours[:], [0, 1, 2, 3, 4, 1.5, 1.5])
+            ours_rw = zarrnative.open_array(z)
+            ours_rw[6] = 9
+            np.testing.assert_array_equal(t[:], [0, 1, 2, 3, 4, 1.5, 9])
+
+    def test_pickles_by_value(self):
+        d = {}
+        s = MemoryStore(d)
+        s.set_sync("k", b"v")
+        back = pickle.loads(pickle.dumps(s))
+        assert back.get_sync("k") == b"v" and back._store_dict is not d
+        back.set_sync("k2", b"w")
+        assert "k2" not in d
+
+    def test_only_mappings(self):
+        with pytest.raises(TypeError, match="store_dict"):
+            MemoryStore([("k", b"v")])
 
 
 class TestLocalStore(StoreTests):

@@ -241,6 +241,33 @@ def test_config():
         zn.config.get("nope")
 
 
+def test_config_update_merge_pprint_and_gpu_switch():
+    import io
+    try:
+        # merge: nested dicts into the settings, later ones winning
+        zn.config.merge({"array": {"order": "F", "write_empty_chunks": True}}, {"array": {"order": "C"}})
+        assert (zn.config.get("array.order"), zn.config.get("array.write_empty_chunks")) == ("C", True)
+        zn.config.reset()
+        zn.config.update({"array": {"order": "F"}, "json_indent": 4})
+        assert (zn.config.get("array.order"), zn.config.get("json_indent")) == ("F", 4)
+        assert zn.config.get("array.write_empty_chunks") is False  # untouched keys stay
+        zn.config.update({"array.order": "C"}, priority="old")
+        assert zn.config.get("array.order") == "F"
+        with pytest.raises(ValueError, match="array.order"):
+            zn.config.update({"array": {"order": "Z"}})
+        assert zn.config.get("array.order") == "F"  # a refused update changes nothing
+        assert zn.config.config["array"]["order"] == "F"
+    finally:
+        zn.config.reset()
+    assert zn.config.get("array.order") == "C"
+    out = io.StringIO()
+    zn.config.pprint(stream=out, width=40)
+    assert "'default_zarr_format': 3" in out.getvalue() and len(out.getvalue().splitlines()) > 3
+    with zn.config.enable_gpu():  # zarr-python's switch: reads return device arrays
+        assert zn.config.get("device") == "cuda"
+    assert zn.config.get("device") is None
+
+
 # --- a realistic zarr-python 3 script, unchanged ----------------------------------------------------------
 SCRIPT = '''
 import numpy as np

@@ -5,7 +5,7 @@ in C++ threads, and results travel to numpy, CuPy, PyTorch and JAX without
 copies through :mod:`zarrnative.ndarray`.
 """
 
-from zarrnative import api, codecs, dtype, errors, ml, ndarray, storage
+from zarrnative import api, codecs, core, dtype, errors, ml, ndarray, storage
 from zarrnative._api import (
     consolidate_metadata,
     copy,
@@ -58,6 +58,7 @@ __all__ = [
     "array",
     "codecs",
     "config",
+    "core",
     "consolidate_metadata",
     "copy",
     "copy_all",

@@ -82,6 +82,15 @@ class Array:
         return (_unpickle_array, (self._store_path.store, self._store_path.path, self.zarr_format,
                                   self._read_only, dict(self._config)))
 
+    def __eq__(self, other: object) -> bool:
+        # As zarr-python compares arrays: the same store (read-only or not)
+        # and path, the same metadata as each last read it, the same settings.
+        return (isinstance(other, Array) and self._store_path == other._store_path
+                and self._meta == other._meta and self._config == other._config)
+
+    def __hash__(self) -> int:
+        return hash(self._store_path)
+
     def _refresh(self) -> None:
         self._meta = json.loads(self._native.metadata_json)
         m = self._native.metadata

@@ -143,8 +143,88 @@ class Config:
     def to_dict(self) -> dict:
         return copy.deepcopy(self._data)
 
+    @property
+    def config(self) -> dict:
+        """The settings as nested dicts (donfig's attribute; a copy here:
+        changes go through ``set`` or ``update``, which check them)."""
+        return self.to_dict()
+
+    def update(self, new: dict, priority: str = "new") -> None:
+        """Merges nested dicts into the settings (keys may be dotted); with
+        ``priority="old"`` keys already set keep their values."""
+        if priority not in ("new", "old"):
+            raise ValueError(f"priority must be 'new' or 'old', got {priority!r}")
+        merged = _merged(self._data, new) if priority == "new" else _merged(new, self._data)
+        self.set(_flatten(merged))
+
+    def update_defaults(self, new: dict) -> None:
+        """Adds to the defaults (what ``reset`` returns to) and to the settings."""
+        global _DEFAULTS
+        _DEFAULTS = _merged(_DEFAULTS, new)
+        self.update(new)
+
+    def merge(self, *dicts: dict) -> None:
+        """Merges nested dicts into the settings, later ones winning (donfig's
+        ``merge``)."""
+        self.update(_merged(*dicts))
+
+    def pprint(self, **kwargs: Any) -> None:
+        """Prints the settings with ``pprint.pprint`` (its keyword arguments:
+        ``stream``, ``width``...)."""
+        import pprint
+        pprint.pprint(self._data, **kwargs)
+
+    def enable_gpu(self) -> _Restore:
+        """Reads return CUDA device arrays (``device="cuda"``): zarr-python's
+        switch to GPU buffers. As ``set``, for good or for a ``with`` block."""
+        return self.set({"device": "cuda"})
+
     def __repr__(self) -> str:
         return f"<zarrnative.Config {self._data}>"
+
+
+def _merged(*dicts: dict) -> dict:
+    """Nested dicts (keys may be dotted) merged into a new one, later ones winning."""
+    out: dict = {}
+    for d in dicts:
+        _merge_into(out, _nest(d))
+    return out
+
+
+def _nest(d: dict) -> dict:
+    """Dotted keys ("array.order") as nested dicts."""
+    out: dict = {}
+    for k, v in d.items():
+        parts = _split(k)
+        node = out
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+        if isinstance(v, dict):
+            v = _nest(v)
+        if isinstance(node.get(parts[-1]), dict) and isinstance(v, dict):
+            _merge_into(node[parts[-1]], v)
+        else:
+            node[parts[-1]] = v
+    return out
+
+
+def _merge_into(out: dict, d: dict) -> None:
+    for k, v in d.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            _merge_into(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+
+
+def _flatten(d: dict, prefix: str = "") -> dict:
+    out: dict = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict) and v:
+            out.update(_flatten(v, key + "."))
+        else:
+            out[key] = v
+    return out
 
 
 config = Config()

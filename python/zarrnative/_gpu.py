@@ -194,6 +194,7 @@ def read_and_upload(array, read_on_cpu: Any, device: int, *, what: str) -> Any:
     for a usable GPU first, so that nothing is read in vain, then copies the
     host result of ``read_on_cpu()`` to `device` in one copy (logged), as a
     CuPy array or a device NDArray."""
+    check_numeric(array)
     require_cuda()
     host = read_on_cpu()
     log.info("array %r: %s decoded on the CPU, then uploaded", array.path, what)

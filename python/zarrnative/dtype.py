@@ -77,6 +77,41 @@ class _Typed(ZDType):
     def cast_scalar(self, value: Any) -> Any:
         return np.asarray(value).astype(self.to_native_dtype())[()]
 
+    @classmethod
+    def from_json(cls, data: Any, *, zarr_format: int) -> ZDType:
+        """The data type a metadata document names: v3's ``data_type``, or
+        v2's ``{"name": <dtype>, "object_codec_id": ...}``;
+        DataTypeValidationError for anything else or another class's type."""
+        z = _from_json(data, zarr_format)
+        if not isinstance(z, cls):
+            raise DataTypeValidationError(f"Invalid JSON representation of {cls.__name__}: {data!r}")
+        return z
+
+    def to_json_scalar(self, data: Any, *, zarr_format: int) -> Any:
+        """A scalar of this type as metadata spells it (a fill value):
+        numbers as JSON numbers (NaN and infinities as strings), complex as
+        a pair, times as integers, fixed-length and variable-length bytes
+        in base64, text as text."""
+        from zarrnative._create import fill_value_json
+        _check_format(zarr_format)
+        if self.kind == "numeric" and self.numpy.kind not in "SUV":
+            data = self.cast_scalar(data)
+        out = fill_value_json(data, self, zarr_format)
+        if self.kind == "numeric" and self.numpy.kind == "c" and isinstance(out, list):
+            return tuple(out)
+        return out
+
+    def from_json_scalar(self, data: Any, *, zarr_format: int) -> Any:
+        """The scalar a metadata value (``to_json_scalar``'s form) stands for:
+        a numpy scalar of this type, ``str`` or ``bytes`` for the
+        variable-length types."""
+        from zarrnative._array_meta import fill_value_of
+        _check_format(zarr_format)
+        try:
+            return fill_value_of(data, self)
+        except (TypeError, ValueError, OverflowError) as e:
+            raise TypeError(f"Invalid type: {data!r}. Expected a JSON scalar of {self!r}: {e}") from None
+
 
 def _fixed(name: str, code: str, ordered: bool) -> type:
     if ordered:
@@ -208,7 +243,49 @@ def typed(z: ZDType) -> ZDType:
 def parse_dtype(dtype_spec: Any, *, zarr_format: int = 3) -> ZDType:
     """A data type object for anything ``create_array`` takes as a dtype
     (numpy dtypes and their spellings, ``str``, zarr-python's and our data
-    type objects)."""
+    type objects), and for the JSON of a metadata document (a dict:
+    ``ZDType.from_json``)."""
+    _check_format(zarr_format)
+    if isinstance(dtype_spec, dict):
+        return _from_json(dtype_spec, zarr_format)
+    return typed(_parse(dtype_spec))
+
+
+def _check_format(zarr_format: Any) -> None:
     if zarr_format not in (2, 3):
         raise ValueError(f"zarr_format must be 2 or 3, got {zarr_format!r}")
-    return typed(_parse(dtype_spec))
+
+
+def _from_json(data: Any, zarr_format: int) -> ZDType:
+    """The data type of a metadata document's JSON. Accepted only where
+    this library writes the same JSON back for it (so misspelt names,
+    unknown units and other classes' configurations are refused)."""
+    from zarrnative._array_meta import dtype_of_metadata
+    _check_format(zarr_format)
+    bad = DataTypeValidationError(f"Invalid JSON representation of a Zarr v{zarr_format} data type: {data!r}")
+    try:
+        if zarr_format == 3:
+            if not (isinstance(data, str) or (isinstance(data, dict) and isinstance(data.get("name"), str))):
+                raise bad
+            z = typed(dtype_of_metadata({"zarr_format": 3, "data_type": data}))
+        else:
+            if not (isinstance(data, dict) and set(data) <= {"name", "object_codec_id"} and "name" in data):
+                raise bad
+            name, codec = data["name"], data.get("object_codec_id")
+            if name == "|O":
+                kinds = {"vlen-utf8": VariableLengthUTF8, "vlen-bytes": VariableLengthBytes}
+                if codec not in kinds:
+                    raise bad
+                return kinds[codec]()
+            z = typed(_parse(np.dtype([tuple(f) for f in name] if isinstance(name, list) else name)))
+    except DataTypeValidationError:
+        raise
+    except (TypeError, ValueError, KeyError) as e:
+        raise DataTypeValidationError(f"{bad}: {e}") from None
+    canonical = z.to_json(zarr_format)
+    if zarr_format == 2:
+        canonical = dict(canonical)
+        data = {"name": data["name"], "object_codec_id": data.get("object_codec_id")}
+    if canonical != data:
+        raise bad
+    return z

@@ -33,7 +33,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from zarrnative import _core
-from zarrnative.storage._common import StorePath, _bytes_like, _range, _wrap
+from zarrnative.storage._common import StorePath, _bytes_like, _range, _wrap, _wrap_async
 
 __all__ = ["PythonStore", "StoreError"]
 
@@ -380,12 +380,12 @@ class PythonStore:
 
     # --- zarr-python 3's async API --------------------------------------------------------
     async def get(self, key: str, prototype: Any = None, byte_range: Any = None) -> Any:
-        return _wrap(await _on_loop(self._get(self._key(key), _range(byte_range))), prototype)
+        return _wrap_async(await _on_loop(self._get(self._key(key), _range(byte_range))), prototype)
 
     async def get_partial_values(self, prototype: Any, key_ranges: Iterable[tuple[str, Any]]) -> list[Any]:
         reqs = [(self._key(k), _range(r)) for k, r in key_ranges]
         got = await _on_loop(_all([self._get(k, r) for k, r in reqs], lambda i: f"{self}: reading '{reqs[i][0]}'"))
-        return [_wrap(g, prototype) for g in got]
+        return [_wrap_async(g, prototype) for g in got]
 
     async def set(self, key: str, value: Any) -> None:
         self._check_writable()

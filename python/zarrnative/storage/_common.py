@@ -59,6 +59,26 @@ def _wrap(data: bytes | None, prototype: Any) -> Any:
     return prototype.buffer.from_bytes(data)
 
 
+def _wrap_async(data: bytes | None, prototype: Any) -> Any:
+    """What zarr-python's async ``get`` returns: a Buffer of the prototype's
+    class, ``default_buffer_prototype()``'s when none is given."""
+    if data is None:
+        return None
+    if prototype is None:
+        from zarrnative.core.buffer import default_buffer_prototype
+        prototype = default_buffer_prototype()
+    return prototype.buffer.from_bytes(data)
+
+
+def _to_bytes(value: Any) -> bytes | None:
+    """A store's answer (bytes or any library's Buffer) as bytes."""
+    if value is None or isinstance(value, bytes):
+        return value
+    if hasattr(value, "to_bytes"):
+        return value.to_bytes()
+    return bytes(memoryview(value).cast("B"))
+
+
 def normalize_path(path: str | bytes | Path | None) -> str:
     """zarr-python's path normalisation (backslashes to '/', outer and repeated
     slashes removed), then the core's key check."""
@@ -151,10 +171,10 @@ class NativeStore:
 
     # --- zarr-python 3's async API --------------------------------------------
     async def get(self, key: str, prototype: Any = None, byte_range: Any = None) -> Any:
-        return self.get_sync(key, prototype=prototype, byte_range=byte_range)
+        return _wrap_async(self.get_sync(key, byte_range=byte_range), prototype)
 
     async def get_partial_values(self, prototype: Any, key_ranges: Iterable[tuple[str, Any]]) -> list[Any]:
-        return [self.get_sync(k, prototype=prototype, byte_range=r) for k, r in key_ranges]
+        return [_wrap_async(self.get_sync(k, byte_range=r), prototype) for k, r in key_ranges]
 
     async def set(self, key: str, value: Any) -> None:
         self.set_sync(key, value)

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from typing import Any, Generator
 
 from zarrnative.storage._base import PythonStore, Range
+from zarrnative.core.buffer import default_buffer_prototype
+from zarrnative.storage._common import _to_bytes
 
 
 async def _await(value: Any) -> Any:
@@ -79,13 +81,13 @@ class WrapperStore(PythonStore):
     async def _get(self, key: str, byte_range: Range = None) -> bytes | None:
         if (inner := self._inner()) is not None:
             return await inner._get(key, byte_range)
-        return await self._store.get(key, None, byte_range)
+        return _to_bytes(await self._store.get(key, default_buffer_prototype(), byte_range))
 
     async def _get_ranges(self, key: str, ranges: list) -> list[bytes | None]:
         if (inner := self._inner()) is not None:
             return await inner._get_ranges(key, ranges)
-        parts = await self._store.get_partial_values(None, [(key, r) for r in ranges])
-        return [None] * len(parts) if any(p is None for p in parts) else list(parts)
+        parts = await self._store.get_partial_values(default_buffer_prototype(), [(key, r) for r in ranges])
+        return [None] * len(parts) if any(p is None for p in parts) else [_to_bytes(p) for p in parts]
 
     async def _set(self, key: str, value: bytes) -> None:
         if (inner := self._inner()) is not None:

@@ -1,0 +1,6 @@
+"""``zarr.core.array``'s public classes."""
+
+from zarrnative._array import Array
+from zarrnative._async import AsyncArray
+
+__all__ = ["Array", "AsyncArray"]

@@ -48,7 +48,7 @@ cpp-asan:
 # About a minute; not part of `make test`.
 cpp-valgrind: cpp-test
 	valgrind -q --error-exitcode=9 $(CPP_BUILD)/zarrnative_core_tests \
-	  --gtest_filter='Zfpy*:PackBits*:Checksum32*:Crc32c*:Lzma*:Bz2*:Lz4*:Zstd*:Gzip*:Zlib*:Blosc*'
+	  --gtest_filter='Zfpy*:PackBits*:Categorize*:Checksum32*:Crc32c*:Lzma*:Bz2*:Lz4*:Zstd*:Gzip*:Zlib*:Blosc*'
 
 py-test:
 	$(PYTHON) -m pytest -q tests

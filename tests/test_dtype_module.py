@@ -141,3 +141,20 @@ def test_from_json_refuses_other_and_malformed_types():
         zd.Int8().from_json_scalar("x", zarr_format=3)
     with pytest.raises(ValueError, match="zarr_format"):
         zd.Int8().to_json_scalar(1, zarr_format=4)
+
+
+@pytest.mark.parametrize("dt", ["U3", "S3", "V3", "variable_length_bytes", str, "M8[s]", [("a", "f8")], "i4"])
+def test_unstable_v3_data_types_warn_as_zarr_python(dt):
+    from zarrnative.errors import UnstableSpecificationWarning
+
+    def categories(lib, fmt):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            lib.create_array(store={}, shape=(2,), dtype=dt, zarr_format=fmt)
+        return [x.category.__name__ for x in w if "Specification" in x.category.__name__]
+
+    assert categories(zarrnative, 3) == categories(zarr, 3)
+    assert categories(zarrnative, 2) == []
+    if dt != "variable_length_bytes":  # zarr-python's v2 does not take this spelling
+        assert categories(zarr, 2) == []
+    assert issubclass(UnstableSpecificationWarning, FutureWarning)

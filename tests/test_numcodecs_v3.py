@@ -124,6 +124,15 @@ def test_numcodecs_codecs_in_v3_both_ways(tmp_path, case):
         assert chunks["zn"] == chunks["zarr"]
 
 
+def test_numcodecs_v3_codecs_warn_as_zarr_python():
+    from zarrnative.errors import ZarrUserWarning
+    for lib in (z3, zarrnative.codecs.numcodecs):
+        with pytest.warns(UserWarning, match="Numcodecs codecs are not in the Zarr version 3 specification"):
+            lib.Delta(dtype="<i4")
+    with pytest.warns(ZarrUserWarning):
+        zarrnative.codecs.numcodecs.Zlib(level=1)
+
+
 def test_numcodecs_v3_bad_configurations_are_codec_errors(tmp_path):
     a = zarr.create_array(str(tmp_path / "a"), shape=(4,), dtype="<i4", compressors=[z3.Zlib(level=1)])
     a[:] = [1, 2, 3, 4]
@@ -311,17 +320,23 @@ def test_checksums_and_packbits_v2_as_numcodecs(tmp_path, filters, compressor, d
     data = _data(dtype)
     if dtype == "|u1":
         data = data % 2 if filters else data  # PackBits keeps 0 and 1 only
+    _v2_both_ways(tmp_path, data, data, dtype=dtype, order=order, filters=filters() if filters else None,
+                  compressor=compressor() if compressor else None, fill_value=0)
+
+
+def _v2_both_ways(tmp_path, data, expected, *, dtype, order, filters, compressor, fill_value):
+    """zarr-python and zarrnative each write `data` as a v2 array in (10, 8) chunks: the chunk files
+    and .zarray must be equal, and each library must read both arrays as `expected`, whole and sliced."""
     files = {}
     for name, lib in (("zarr", zarr), ("zn", zarrnative)):
         a = lib.create_array(str(tmp_path / name), shape=data.shape, chunks=(10, 8), dtype=dtype, order=order,
-                             filters=filters() if filters else None,
-                             compressors=compressor() if compressor else None, zarr_format=2, fill_value=0)
+                             filters=filters, compressors=compressor, zarr_format=2, fill_value=fill_value)
         a[:] = data
         files[name] = _files(tmp_path / name)
         for reader in (zarr, zarrnative):
             got = reader.open_array(str(tmp_path / name), mode="r")
-            np.testing.assert_array_equal(got[:], data)
-            np.testing.assert_array_equal(got[5:31:3, 2:19], data[5:31:3, 2:19])
+            np.testing.assert_array_equal(got[:], expected)
+            np.testing.assert_array_equal(got[5:21:3, 2:15], expected[5:21:3, 2:15])
     assert {k: v for k, v in files["zn"].items() if not k.startswith(".")} == \
         {k: v for k, v in files["zarr"].items() if not k.startswith(".")}
     assert json.loads(files["zn"][".zarray"]) == json.loads(files["zarr"][".zarray"])
@@ -400,20 +415,9 @@ def test_categorize_v2_as_numcodecs(tmp_path, labels, dtype, astype, array_dtype
     codec = numcodecs.Categorize(labels, dtype=dtype, astype=astype)
     expected = codec.decode(codec.encode(data.copy()), out=np.empty_like(data))
     assert not np.array_equal(expected, data)  # some strings are not labels
-    files = {}
-    for name, lib in (("zarr", zarr), ("zn", zarrnative)):
-        a = lib.create_array(str(tmp_path / name), shape=data.shape, chunks=(10, 8), dtype=array_dtype, order=order,
-                             filters=[numcodecs.Categorize(labels, dtype=dtype, astype=astype)],
-                             compressors=compressor() if compressor else None, zarr_format=2, fill_value="")
-        a[:] = data
-        files[name] = _files(tmp_path / name)
-        for reader in (zarr, zarrnative):
-            got = reader.open_array(str(tmp_path / name), mode="r")
-            np.testing.assert_array_equal(got[:], expected)
-            np.testing.assert_array_equal(got[5:21:3, 2:15], expected[5:21:3, 2:15])
-    assert {k: v for k, v in files["zn"].items() if not k.startswith(".")} == \
-        {k: v for k, v in files["zarr"].items() if not k.startswith(".")}
-    assert json.loads(files["zn"][".zarray"]) == json.loads(files["zarr"][".zarray"])
+    _v2_both_ways(tmp_path, data, expected, dtype=array_dtype, order=order,
+                  filters=[numcodecs.Categorize(labels, dtype=dtype, astype=astype)],
+                  compressor=compressor() if compressor else None, fill_value="")
 
 
 def test_categorize_bad_input_and_configurations(tmp_path):

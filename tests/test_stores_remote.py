@@ -240,7 +240,7 @@ class TestFsspecStoreConformance(StoreTests):
     def test_str_and_from_url(self, s3):
         proxy, bucket = s3
         store = fsspec_store(proxy.url, bucket)
-        assert str(store) == f"s3://{bucket}/data.zarr"
+        assert str(store) == repr(store) == f"<FsspecStore(S3FileSystem, {bucket}/data.zarr)>"  # as zarr-python
         assert store.path == f"{bucket}/data.zarr"
         with pytest.raises(ValueError, match="scheme"):
             FsspecStore(store.fs, path="s3://x/y")

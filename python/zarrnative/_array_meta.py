@@ -363,39 +363,47 @@ def _numcodec(config: dict | None) -> Any:
 
 
 @dataclass(frozen=True, eq=False)
-class ArrayV3MetadataView:
-    """zarr-python's ArrayV3Metadata attributes over a zarr.json document."""
+class ArrayV3Metadata:
+    """zarr-python's ArrayV3Metadata (its fields, in its order, so that
+    repr and pprint show it alike) over a zarr.json document."""
 
-    _doc: dict = field(repr=False)
-    fill_value: Any = None
+    shape: tuple[int, ...]
+    data_type: Any
+    chunk_grid: RegularChunkGrid
+    chunk_key_encoding: ChunkKeyEncoding
+    fill_value: Any
+    codecs: tuple
+    attributes: dict
+    dimension_names: tuple | None
+    zarr_format: int = 3
+    node_type: str = "array"
+    storage_transformers: tuple = ()
+    extra_fields: dict = field(default_factory=dict)
+    _doc: dict = field(default_factory=dict, repr=False)
 
-    shape = property(lambda self: tuple(self._doc["shape"]))
-    data_type = property(lambda self: typed_dtype_of_metadata(self._doc))
-    dtype = data_type
-    chunk_grid = property(lambda self: RegularChunkGrid(tuple(self._doc["chunk_grid"]["configuration"]["chunk_shape"])))
-    codecs = property(lambda self: tuple(codec_from_dict(c) for c in self._doc["codecs"]))
-    attributes = property(lambda self: dict(self._doc.get("attributes", {})))
-    zarr_format = 3
-    node_type = "array"
-    storage_transformers = ()
-    ndim = property(lambda self: len(self._doc["shape"]))
+    _KNOWN = frozenset({"shape", "data_type", "chunk_grid", "chunk_key_encoding", "fill_value", "codecs",
+                        "attributes", "dimension_names", "zarr_format", "node_type", "storage_transformers"})
 
-    @property
-    def chunk_key_encoding(self) -> ChunkKeyEncoding:
-        e = self._doc["chunk_key_encoding"]
+    @classmethod
+    def of(cls, doc: dict, fill_value: Any) -> ArrayV3Metadata:
+        e = doc["chunk_key_encoding"]
         sep = (e.get("configuration") or {}).get("separator", "." if e["name"] == "v2" else "/")
-        return ChunkKeyEncoding(e["name"], sep)
+        names = doc.get("dimension_names")
+        return cls(shape=tuple(doc["shape"]), data_type=typed_dtype_of_metadata(doc),
+                   chunk_grid=RegularChunkGrid(tuple(doc["chunk_grid"]["configuration"]["chunk_shape"])),
+                   chunk_key_encoding=ChunkKeyEncoding(e["name"], sep), fill_value=fill_value,
+                   codecs=tuple(codec_from_dict(c) for c in doc["codecs"]),
+                   attributes=dict(doc.get("attributes", {})),
+                   dimension_names=tuple(names) if names is not None else None,
+                   extra_fields={k: v for k, v in doc.items() if k not in cls._KNOWN}, _doc=doc)
 
     @property
-    def dimension_names(self) -> tuple | None:
-        names = self._doc.get("dimension_names")
-        return tuple(names) if names is not None else None
+    def dtype(self) -> Any:
+        return self.data_type
 
     @property
-    def extra_fields(self) -> dict:
-        known = {"shape", "data_type", "chunk_grid", "chunk_key_encoding", "fill_value", "codecs", "attributes",
-                 "dimension_names", "zarr_format", "node_type", "storage_transformers"}
-        return {k: v for k, v in self._doc.items() if k not in known}
+    def ndim(self) -> int:
+        return len(self.shape)
 
     def _sharding(self) -> dict | None:
         codecs = self._doc["codecs"]
@@ -421,60 +429,63 @@ class ArrayV3MetadataView:
         import copy
         return copy.deepcopy(self._doc)
 
-    def __repr__(self) -> str:
-        return (f"ArrayV3Metadata(shape={self.shape}, data_type={self.data_type!r}, chunk_grid={self.chunk_grid}, "
-                f"chunk_key_encoding={self.chunk_key_encoding!r}, fill_value={self.fill_value!r}, "
-                f"codecs={self.codecs}, attributes={self.attributes}, dimension_names={self.dimension_names}, "
-                "zarr_format=3, node_type='array', storage_transformers=())")
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ArrayV3Metadata) and self._doc == other._doc
+
+    __hash__ = None
 
 
 @dataclass(frozen=True, eq=False)
-class ArrayV2MetadataView:
-    """zarr-python's ArrayV2Metadata attributes over a .zarray document
-    (with the .zattrs as "attributes")."""
+class ArrayV2Metadata:
+    """zarr-python's ArrayV2Metadata (its fields, in its order) over a
+    .zarray document (with the .zattrs as "attributes")."""
 
-    _doc: dict = field(repr=False)
-    fill_value: Any = None
+    shape: tuple[int, ...]
+    chunks: tuple[int, ...]
+    dtype: Any
+    fill_value: Any
+    order: str
+    filters: tuple | None
+    dimension_separator: str
+    compressor: Any
+    attributes: dict
+    zarr_format: int = 2
+    _doc: dict = field(default_factory=dict, repr=False)
 
-    shape = property(lambda self: tuple(self._doc["shape"]))
-    chunks = property(lambda self: tuple(self._doc["chunks"]))
-    dtype = property(lambda self: typed_dtype_of_metadata(self._doc))
-    order = property(lambda self: self._doc.get("order", "C"))
-    dimension_separator = property(lambda self: self._doc.get("dimension_separator") or ".")
-    attributes = property(lambda self: dict(self._doc.get("attributes", {})))
-    zarr_format = 2
     node_type = "array"
-    ndim = property(lambda self: len(self._doc["shape"]))
     shards = None
 
-    @property
-    def filters(self) -> tuple | None:
-        f = self._doc.get("filters")
-        return None if f is None else tuple(_numcodec(c) for c in f)
+    @classmethod
+    def of(cls, doc: dict, fill_value: Any) -> ArrayV2Metadata:
+        f = doc.get("filters")
+        return cls(shape=tuple(doc["shape"]), chunks=tuple(doc["chunks"]), dtype=typed_dtype_of_metadata(doc),
+                   fill_value=fill_value, order=doc.get("order", "C"),
+                   filters=None if f is None else tuple(_numcodec(c) for c in f),
+                   dimension_separator=doc.get("dimension_separator") or ".",
+                   compressor=_numcodec(doc.get("compressor")), attributes=dict(doc.get("attributes", {})), _doc=doc)
 
     @property
-    def compressor(self) -> Any:
-        return _numcodec(self._doc.get("compressor"))
+    def ndim(self) -> int:
+        return len(self.shape)
 
     def to_dict(self) -> dict:
         import copy
         return copy.deepcopy(self._doc)
 
-    def __repr__(self) -> str:
-        return (f"ArrayV2Metadata(shape={self.shape}, chunks={self.chunks}, dtype={self.dtype!r}, "
-                f"fill_value={self.fill_value!r}, order='{self.order}', filters={self.filters}, "
-                f"dimension_separator='{self.dimension_separator}', compressor={self.compressor}, "
-                f"attributes={self.attributes}, zarr_format=2)")
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ArrayV2Metadata) and self._doc == other._doc
+
+    __hash__ = None
 
 
-def metadata_view(meta: dict, fill_value: Any = None) -> ArrayV3MetadataView | ArrayV2MetadataView:
+def metadata_view(meta: dict, fill_value: Any = None) -> ArrayV3Metadata | ArrayV2Metadata:
     """zarr-python's ``Array.metadata`` over a metadata document (v3
     zarr.json, or v2 .zarray with the .zattrs as "attributes")."""
     if fill_value is None:
         fill_value = fill_value_of(meta.get("fill_value"), dtype_of_metadata(meta))
     if meta.get("zarr_format") == 3:
-        return ArrayV3MetadataView(meta, fill_value)
-    return ArrayV2MetadataView(meta, fill_value)
+        return ArrayV3Metadata.of(meta, fill_value)
+    return ArrayV2Metadata.of(meta, fill_value)
 
 
 # --- filters / serializer / compressors --------------------------------------------------

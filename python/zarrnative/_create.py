@@ -163,6 +163,18 @@ def _float_json(x: float) -> Any:
     return x
 
 
+def warn_unstable_v3_dtype(dtype: ZarrDType) -> None:
+    """zarr-python's UnstableSpecificationWarning for the v3 data types no
+    Zarr specification defines yet (fixed-length text and bytes, raw bytes,
+    variable-length bytes, records)."""
+    if dtype.kind == "bytes" or (dtype.kind == "numeric" and dtype.numpy.kind in "SUV"):
+        from zarrnative.dtype import typed
+        from zarrnative.errors import UnstableSpecificationWarning
+        warnings.warn(f"The data type ({typed(dtype)}) does not have a Zarr V3 specification. Arrays stored with "
+                      "it may be unreadable by other Zarr libraries, and its representation may change.",
+                      UnstableSpecificationWarning, stacklevel=3)
+
+
 def fill_value_json(value: Any, dtype: ZarrDType, zarr_format: int) -> Any:
     """The fill value as the metadata document holds it. The core validates
     it against the data type (range, type); this only spells it in JSON."""
@@ -406,6 +418,8 @@ def _init_array(store_path: StorePath, *, shape: Any, dtype: Any, chunks: Any = 
     if zarr_format not in (2, 3):
         raise ValueError(f"zarr_format must be 2 or 3, got {zarr_format}")
     zdtype = parse_dtype(dtype)
+    if zarr_format == 3:
+        warn_unstable_v3_dtype(zdtype)
     shape = _shape(shape)
     shard_shape, chunk_shape, index_location = _partition(shape, chunks, shards, max(zdtype.itemsize_for_chunks, 1))
     key_encoding = _chunk_key_encoding(chunk_key_encoding, zarr_format)

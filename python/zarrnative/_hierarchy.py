@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from zarrnative import _core
-from zarrnative._array_meta import ArrayV2MetadataView, ArrayV3MetadataView, metadata_view
+from zarrnative._array_meta import ArrayV2Metadata, ArrayV3Metadata, metadata_view
 from zarrnative.errors import ContainsArrayAndGroupError, ContainsArrayError, ContainsGroupError, ZarrUserWarning
 from zarrnative.storage._common import normalize_path as normalize_key
 
@@ -33,7 +33,7 @@ ZARRAY = ".zarray"
 ZMETADATA = ".zmetadata"
 V2_FILES = (ZGROUP, ZATTRS, ZARRAY, ZMETADATA)
 
-ArrayMeta = ArrayV2MetadataView | ArrayV3MetadataView
+ArrayMeta = ArrayV2Metadata | ArrayV3Metadata
 
 
 def join(*parts: str) -> str:
@@ -168,21 +168,25 @@ class ConsolidatedMetadata:
         return cls.from_flat(flat)
 
 
+@dataclass(eq=False)
 class GroupMetadata:
     """zarr-python's GroupMetadata: ``attributes``, ``zarr_format``,
-    ``consolidated_metadata`` (or None), ``node_type`` "group"."""
+    ``consolidated_metadata`` (or None), ``node_type`` "group" (its fields,
+    in its order, so that repr and pprint show it alike)."""
 
-    node_type = "group"
+    attributes: dict = field(default_factory=dict)
+    zarr_format: int = 3
+    consolidated_metadata: ConsolidatedMetadata | None = None
+    node_type: str = field(default="group", init=False)
 
-    def __init__(self, attributes: dict | None = None, zarr_format: int = 3,
-                 consolidated_metadata: ConsolidatedMetadata | None = None) -> None:
+    def __post_init__(self) -> None:
+        attributes = self.attributes
         if attributes is not None and not (isinstance(attributes, dict) and all(isinstance(k, str) for k in attributes)):
             raise TypeError(f"Expected dict with string keys. Got {type(attributes)} instead.")
-        if zarr_format not in (2, 3):
-            raise ValueError(f"Invalid zarr_format. Expected one of 2 or 3. Got {zarr_format}.")
-        self.attributes = {} if attributes is None else attributes
-        self.zarr_format = zarr_format
-        self.consolidated_metadata = consolidated_metadata
+        if self.zarr_format not in (2, 3):
+            raise ValueError(f"Invalid zarr_format. Expected one of 2 or 3. Got {self.zarr_format}.")
+        if attributes is None:
+            self.attributes = {}
 
     def to_dict(self) -> dict:
         d: dict[str, Any] = {"attributes": self.attributes, "zarr_format": self.zarr_format}
@@ -212,9 +216,7 @@ class GroupMetadata:
                 and self.zarr_format == other.zarr_format
                 and self.consolidated_metadata == other.consolidated_metadata)
 
-    def __repr__(self) -> str:
-        return (f"GroupMetadata(attributes={self.attributes}, zarr_format={self.zarr_format}, "
-                f"consolidated_metadata={self.consolidated_metadata}, node_type='group')")
+    __hash__ = None
 
 
 def zmetadata_document(group: GroupMetadata) -> dict:

@@ -11,6 +11,7 @@ codecs). Only the codecs the core implements are here::
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from zarrnative.codecs._base import Codec, register
@@ -27,6 +28,9 @@ class _NumcodecsCodec(Codec):
     def __init__(self, **codec_config: Any) -> None:
         codec_config.pop("id", None)
         self.codec_config = dict(codec_config)
+        from zarrnative.errors import ZarrUserWarning
+        warnings.warn("Numcodecs codecs are not in the Zarr version 3 specification and may not be supported by "
+                      "other zarr implementations.", ZarrUserWarning, stacklevel=2)
 
     def _configuration(self) -> dict[str, Any]:
         return dict(self.codec_config)

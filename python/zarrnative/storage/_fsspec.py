@@ -99,9 +99,7 @@ class FsspecStore(PythonStore):
     def __repr__(self) -> str:
         return f"<FsspecStore({type(self.fs).__name__}, {self.path})>"
 
-    def __str__(self) -> str:
-        protocol = self.fs.protocol if isinstance(self.fs.protocol, str) else self.fs.protocol[0]
-        return f"{protocol}://{self.path.lstrip('/')}"
+    __str__ = __repr__  # zarr-python's FsspecStore prints its repr
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, FsspecStore) and self.path == other.path and self.read_only == other.read_only

@@ -158,3 +158,16 @@ def test_unstable_v3_data_types_warn_as_zarr_python(dt):
     if dt != "variable_length_bytes":  # zarr-python's v2 does not take this spelling
         assert categories(zarr, 2) == []
     assert issubclass(UnstableSpecificationWarning, FutureWarning)
+
+
+def test_data_type_registry_and_json_types():
+    reg, ref = zd.data_type_registry, theirs.data_type_registry
+    assert sorted(reg.contents) == sorted(ref.contents)
+    for name in reg.contents:
+        assert reg.get(name).__name__ == ref.get(name).__name__
+    for dt in ["<i4", ">f8", "U3", "M8[10s]", [("a", "<i2")]]:
+        assert repr(reg.match_dtype(np.dtype(dt))) == repr(ref.match_dtype(np.dtype(dt)))
+    assert reg.match_json("int32", zarr_format=3) == zd.Int32()
+    with pytest.raises(NotImplementedError):
+        reg.register("my_type", zd.Int8)
+    assert sorted(set(theirs.__all__) - set(dir(zd))) == []  # the JSON type names too

@@ -11,17 +11,43 @@ takes as a dtype is also taken by :func:`parse_dtype`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
 from zarrnative._array_meta import ZarrDType as ZDType
 from zarrnative._array_meta import parse_dtype as _parse
 
-__all__ = ["Bool", "Complex64", "Complex128", "DataTypeValidationError", "DateTime64", "FixedLengthUTF32",
+__all__ = ["DateTime64JSON_V2", "DateTime64JSON_V3", "FixedLengthUTF32JSON_V2", "FixedLengthUTF32JSON_V3",
+           "NullTerminatedBytesJSON_V3", "NullterminatedBytesJSON_V2", "RawBytesJSON_V2", "RawBytesJSON_V3",
+           "StructuredJSON_V2", "StructuredJSON_V3", "TimeDelta64JSON_V2", "TimeDelta64JSON_V3",
+           "VariableLengthBytesJSON_V2", "VariableLengthUTF8JSON_V2", "data_type_registry",
+           "Bool", "Complex64", "Complex128", "DataTypeValidationError", "DateTime64", "FixedLengthUTF32",
            "Float16", "Float32", "Float64", "Int8", "Int16", "Int32", "Int64", "NullTerminatedBytes", "RawBytes",
            "Structured", "TimeDelta64", "UInt8", "UInt16", "UInt32", "UInt64", "VariableLengthBytes",
            "VariableLengthUTF8", "ZDType", "parse_dtype"]
+
+
+# The JSON forms of the data types (for annotations, as zarr-python names
+# them): v2 {"name": <dtype>, "object_codec_id": <id or None>}, v3 {"name":
+# <name>, "configuration": {...}}.
+class _JSONV2(TypedDict):
+    name: Any
+    object_codec_id: str | None
+
+
+class _JSONV3Base(TypedDict):
+    name: str
+
+
+class _JSONV3(_JSONV3Base, total=False):
+    configuration: dict
+
+
+DateTime64JSON_V2 = TimeDelta64JSON_V2 = FixedLengthUTF32JSON_V2 = NullterminatedBytesJSON_V2 = _JSONV2
+RawBytesJSON_V2 = StructuredJSON_V2 = VariableLengthBytesJSON_V2 = VariableLengthUTF8JSON_V2 = _JSONV2
+DateTime64JSON_V3 = TimeDelta64JSON_V3 = FixedLengthUTF32JSON_V3 = NullTerminatedBytesJSON_V3 = _JSONV3
+RawBytesJSON_V3 = StructuredJSON_V3 = _JSONV3
 
 
 class DataTypeValidationError(ValueError):
@@ -289,3 +315,34 @@ def _from_json(data: Any, zarr_format: int) -> ZDType:
     if canonical != data:
         raise bad
     return z
+
+
+class DataTypeRegistry:
+    """The data types by name (zarr-python's ``data_type_registry``):
+    ``get(name)`` gives the class, ``match_dtype`` / ``match_json`` the
+    instance for a numpy dtype or metadata JSON. The C++ core implements
+    each type, so new ones cannot be registered."""
+
+    @property
+    def contents(self) -> dict[str, type]:
+        return {**{k: v for k, v in _BY_V3_NAME.items()}, "structured": Structured}
+
+    def get(self, key: str) -> type:
+        return self.contents[key]
+
+    def match_dtype(self, dtype: Any) -> ZDType:
+        return typed(_parse(np.dtype(dtype)))
+
+    def match_json(self, data: Any, *, zarr_format: int) -> ZDType:
+        return _from_json(data, zarr_format)
+
+    def register(self, key: str, cls: type) -> None:
+        raise NotImplementedError(f"cannot register data type {key!r}: zarrnative's data types are implemented in "
+                                  "its C++ core")
+
+    def unregister(self, key: str) -> None:
+        raise NotImplementedError(f"cannot unregister data type {key!r}: zarrnative's data types are implemented in "
+                                  "its C++ core")
+
+
+data_type_registry = DataTypeRegistry()

@@ -348,6 +348,17 @@ class TestDictMemoryStore(StoreTests):
         with pytest.raises(TypeError, match="store_dict"):
             MemoryStore([("k", b"v")])
 
+    def test_keys_the_caller_put_that_are_no_store_keys_are_not_listed(self):
+        d = {}
+        g = zarrnative.create_group(store=d)
+        g.create_array("a", shape=(4,), dtype="i4")[:] = 1
+        d.update({"../evil": b"x", "/abs": b"y", "a\\b": b"z", 5: b"w"})
+        assert MemoryStore(d).list_sync() == ["a/c/0", "a/zarr.json", "zarr.json"]
+        assert [k for k, _ in zarrnative.open_group(store=d).members()] == ["a"]
+        for key in ("../evil", "/abs"):
+            with pytest.raises(ValueError, match="invalid store key"):
+                MemoryStore(d).get_sync(key)
+
 
 class TestLocalStore(StoreTests):
     @pytest.fixture

@@ -97,7 +97,9 @@ class _DictMemoryStore(PythonStore, MemoryStore):
         self._store_dict.pop(key, None)
 
     async def _list_prefix(self, prefix: str) -> list[str]:
-        return [k for k in list(self._store_dict) if k.startswith(prefix)]
+        # Keys the caller put in the dict that are no store keys ("../x",
+        # "/x", non-strings) are not listed: nothing can read them.
+        return [k for k in list(self._store_dict) if isinstance(k, str) and k.startswith(prefix) and _valid(k)]
 
     def with_read_only(self, read_only: bool = False) -> MemoryStore:
         return _DictMemoryStore(self._store_dict, read_only=read_only)
@@ -121,6 +123,14 @@ class _DictMemoryStore(PythonStore, MemoryStore):
 
     def __hash__(self) -> int:
         return hash(id(self._store_dict))
+
+
+def _valid(key: str) -> bool:
+    try:
+        _core.validate_key(key)
+    except ValueError:
+        return False
+    return True
 
 
 # Users see one class, as in zarr-python: infos and messages that name the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import numbers
 from typing import Any, Iterator
 
 import numpy as np
@@ -270,7 +271,7 @@ class Array:
     def fill_value(self) -> Any:
         fv = self._native.metadata.fill_value_bytes
         if _is_vlen(self._typestr):
-            return self._meta.get("fill_value")
+            return _array_meta.fill_value_of(self._meta.get("fill_value"), _array_meta.dtype_of_metadata(self._meta))
         if self.zarr_format == 2 and self._meta.get("fill_value") is None:
             return None  # as zarr-python: chunks never written are undefined
         return np.frombuffer(fv, dtype=self.dtype)[0] if fv else self.dtype.type(0)
@@ -353,6 +354,8 @@ class Array:
         device = _gpu.configured_device(device)
         if device is not None:
             return _gpu.read(self, sel, device, out=out)
+        if out is not None and hasattr(out, "as_ndarray_like") and not hasattr(out, "__array_interface__"):
+            out = out.as_ndarray_like()  # an NDBuffer (zarr-python's or ours): its array
         if out is not None:
             target = as_array(out)
             if tuple(target.shape) != sel.out_shape:
@@ -450,7 +453,7 @@ class Array:
         return _pick_fields(self._read_points(_indexing.mask(mask, self._shape), out), fields)
 
     def __getitem__(self, selection):
-        kind = _selection_kind(selection, self.ndim)
+        kind, selection = _selection_kind(selection, self.ndim)
         if kind == "mask":
             return self.get_mask_selection(selection)
         if kind == "coordinate":
@@ -543,7 +546,7 @@ class Array:
     def __array__(self, dtype=None, copy=None):
         if copy is False:
             raise ValueError("reading a Zarr array always makes a new array; copy=False cannot be honoured")
-        a = self[...]
+        a = np.asarray(self[...])  # a 0-d array comes back as a numpy scalar
         return a if dtype is None else a.astype(dtype)
 
     def __len__(self) -> int:
@@ -623,7 +626,7 @@ class Array:
         self._write_points(_indexing.mask(mask, self._shape), value)
 
     def __setitem__(self, selection, value) -> None:
-        kind = _selection_kind(selection, self.ndim)
+        kind, selection = _selection_kind(selection, self.ndim)
         if kind == "mask":
             return self.set_mask_selection(selection, value)
         if kind == "coordinate":
@@ -689,20 +692,78 @@ def _v2_vlen(meta: dict) -> str | None:
     return None
 
 
-def _selection_kind(selection, ndim: int) -> str:
-    if isinstance(selection, np.ndarray) and selection.dtype == bool and selection.ndim == ndim and ndim > 1:
-        return "mask"
-    items = selection if isinstance(selection, tuple) else (selection,)
-    arrays = [s for s in items if isinstance(s, (list, np.ndarray)) and not isinstance(s, bool)]
-    if not arrays:
-        # Python ints and slices only: zarr-python's orthogonal path (one element: a 0-d array)
-        if ndim and len(items) <= ndim and all(isinstance(s, (int, slice)) for s in items):
-            return "orthogonal"
-        return "basic"
-    if len(items) == ndim and len(arrays) == ndim and ndim > 1 and \
-            all(np.asarray(a).dtype.kind in "iu" for a in arrays):
-        return "coordinate"
-    return "orthogonal"
+def _selection_kind(selection, ndim: int) -> tuple[str, Any]:
+    """How ``arr[selection]`` reads or writes, by zarr-python 3.1's rules,
+    and the selection to use (array-likes other than numpy's, such as Zarr
+    arrays, read into numpy first):
+
+    - "mask": a boolean array (also a 1-tuple holding an ndim-d one);
+    - "coordinate": one integer list or array on a 1-d array, or a tuple of
+      exactly ndim integers and integer lists/arrays (no slices, no
+      Ellipsis) with at least one list or array;
+    - "orthogonal": a tuple of ndim integer or boolean lists/arrays, or at
+      most ndim Python ints, slices and at most one such list/array (ints
+      and slices alone go here too: one element comes back as a 0-d array,
+      as zarr-python returns it);
+    - "basic": anything else (Ellipsis, numpy integers with slices); lists
+      or arrays there raise IndexError, as in zarr-python.
+    """
+    sel = tuple(_selection_item(x) for x in selection) if isinstance(selection, tuple) else \
+        _selection_item(selection)
+    if isinstance(sel, tuple) and len(sel) == 1 and not isinstance(sel[0], str):
+        sel = sel[0]  # a 1-tuple is its item, as zarr-python reads it
+    if _bool_array(sel):
+        return "mask", sel
+    if ndim == 1 and _bool_list(sel):
+        return "mask", np.asarray(sel, dtype=bool)
+    if ndim == 1 and (_int_list(sel) or _int_array(sel)):
+        return "coordinate", sel
+    if isinstance(sel, tuple) and len(sel) == ndim and \
+            not any(isinstance(x, slice) or x is Ellipsis for x in sel) and \
+            all(_is_integer(x) or _int_list(x) or _int_array(x) for x in sel) and \
+            any(_int_list(x) or _int_array(x) for x in sel):
+        return "coordinate", sel
+    if ndim:
+        norm = sel if isinstance(sel, tuple) else (sel,)
+        if len(norm) == ndim and all(_iterable_index(x) for x in norm):
+            return "orthogonal", sel
+        if len(norm) <= ndim and sum(1 for x in norm if _iterable_index(x)) <= 1 and \
+                all(_iterable_index(x) or isinstance(x, (int, slice)) for x in norm):
+            return "orthogonal", sel
+    return "basic", sel
+
+
+def _selection_item(x: Any) -> Any:
+    """Array-likes other than numpy's (Zarr arrays, ...) read into numpy."""
+    if isinstance(x, (np.ndarray, list, slice, int, np.generic)) or x is Ellipsis or x is None:
+        return x
+    if hasattr(x, "__array__") and hasattr(x, "dtype") and hasattr(x, "shape"):
+        return np.asarray(x)
+    return x
+
+
+def _is_integer(x: Any) -> bool:
+    return isinstance(x, numbers.Integral) and type(x) not in (bool, np.bool_)
+
+
+def _int_list(x: Any) -> bool:
+    return isinstance(x, list) and len(x) > 0 and all(_is_integer(i) for i in x)
+
+
+def _bool_list(x: Any) -> bool:
+    return isinstance(x, list) and len(x) > 0 and all(type(i) in (bool, np.bool_) for i in x)
+
+
+def _int_array(x: Any) -> bool:
+    return isinstance(x, np.ndarray) and x.dtype.kind in "ui"
+
+
+def _bool_array(x: Any) -> bool:
+    return isinstance(x, np.ndarray) and x.dtype == bool
+
+
+def _iterable_index(x: Any) -> bool:
+    return _int_list(x) or _int_array(x) or _bool_array(x) or _bool_list(x)
 
 
 def _unpickle_array(store: Any, path: str, zarr_format: int, read_only: bool, config: dict) -> Array:

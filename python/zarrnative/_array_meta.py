@@ -109,6 +109,14 @@ class ZarrDType:
             return [0.0, 0.0]
         return 0.0
 
+    def __class_getitem__(cls, item: Any) -> type:
+        return cls  # ZDType[...] in annotations, as zarr-python's generic class
+
+    @property
+    def dtype_cls(self) -> type:
+        """The numpy dtype class (np.dtypes.Int8DType, ...) of to_native_dtype()."""
+        return type(self.to_native_dtype())
+
     def to_native_dtype(self) -> np.dtype:
         """The numpy dtype results have: StringDType for strings, object
         for bytes."""
@@ -454,6 +462,10 @@ class ArrayV2Metadata:
 
     node_type = "array"
     shards = None
+
+    @property
+    def chunk_grid(self) -> RegularChunkGrid:
+        return RegularChunkGrid(self.chunks)
 
     @classmethod
     def of(cls, doc: dict, fill_value: Any) -> ArrayV2Metadata:

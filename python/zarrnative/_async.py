@@ -16,6 +16,8 @@ import asyncio
 import functools
 from typing import Any, AsyncIterator, Callable
 
+from zarrnative.errors import GroupNotFoundError
+
 __all__ = ["AsyncArray", "AsyncGroup", "wrap"]
 
 
@@ -65,12 +67,18 @@ class _Node:
     def __init__(self, sync: Any):
         object.__setattr__(self, "_sync", sync)
 
+    def __reduce__(self):
+        # The synchronous node pickles (by store and path); the face is rebuilt around it.
+        return (type(self), (self._sync,))
+
     @property
     def sync(self) -> Any:
         """The synchronous Array or Group behind this face."""
         return self._sync
 
     def __getattr__(self, name: str) -> Any:
+        if name == "_sync":  # not set yet (copying, unpickling): no recursion through here
+            raise AttributeError(name)
         value = getattr(self._sync, name)
         if callable(value) and not isinstance(value, type):
             raise AttributeError(f"{type(self).__name__} has no coroutine {name!r}; the synchronous node "
@@ -192,9 +200,15 @@ class AsyncGroup(_Node):
     __slots__ = ()
 
     @classmethod
-    async def open(cls, store: Any = None, zarr_format: int | None = None, **kwargs: Any) -> AsyncGroup:
-        from zarrnative._api import open_group
-        return await _call(open_group, store, zarr_format=zarr_format, **kwargs)
+    async def open(cls, store: Any = None, zarr_format: int | None = 3, use_consolidated: bool | str | None = None
+                   ) -> AsyncGroup:
+        """Opens the group that is there (in ``zarr_format``, or either
+        with None); creates nothing, as zarr-python's AsyncGroup.open."""
+        from zarrnative._group import Group
+        try:
+            return await _call(Group.open, store, zarr_format=zarr_format, use_consolidated=use_consolidated)
+        except GroupNotFoundError as e:  # zarr-python raises FileNotFoundError here
+            raise FileNotFoundError(str(e)) from None
 
     @classmethod
     async def from_store(cls, store: Any = None, **kwargs: Any) -> AsyncGroup:

@@ -27,7 +27,13 @@ from zarrnative.codecs._base import Codec, codec_to_dict, is_numcodec
 from zarrnative._config import config as _global_config
 from zarrnative._config import default_zarr_format
 from zarrnative._hierarchy import ensure_parents, read_node
-from zarrnative.errors import ArrayNotFoundError, NodeTypeValidationError
+from zarrnative.errors import (
+    ArrayNotFoundError,
+    MetadataValidationError,
+    NodeTypeValidationError,
+    ZarrRuntimeWarning,
+    ZarrUserWarning,
+)
 from zarrnative.storage import StorePath, make_store_path
 
 __all__ = [
@@ -123,12 +129,17 @@ def normalize_chunks(chunks: Any, shape: tuple[int, ...], itemsize: int) -> tupl
 
 
 def _shape(shape: Any) -> tuple[int, ...]:
-    if isinstance(shape, numbers.Integral):
+    """An int or a sequence of ints (numpy integers too); floats such as
+    400.5 are refused, not truncated, as zarr-python refuses them."""
+    if isinstance(shape, numbers.Integral) and not isinstance(shape, (bool, np.bool_)):
         return (int(shape),)
     try:
-        return tuple(int(s) for s in shape)
+        items = tuple(shape)
     except TypeError:
         raise TypeError(f"shape must be an int or a sequence of ints, got {shape!r}") from None
+    if not all(isinstance(s, numbers.Integral) and not isinstance(s, (bool, np.bool_)) for s in items):
+        raise TypeError(f"Expected an iterable of integers. Got {shape!r} instead.")
+    return tuple(int(s) for s in items)
 
 
 def _partition(shape: tuple[int, ...], chunks: Any, shards: Any, itemsize: int
@@ -144,6 +155,8 @@ def _partition(shape: tuple[int, ...], chunks: Any, shards: Any, itemsize: int
     else:
         chunk_shape = normalize_chunks(chunks, shape, itemsize)
     if isinstance(shards, str) and shards == "auto":
+        warnings.warn("Automatic shard shape inference is experimental and may change without notice.",
+                      ZarrUserWarning, stacklevel=4)
         # two chunks per shard along the axes that hold more than 8 chunks
         shard_shape = tuple(c * 2 if s // c > 8 else c for s, c in zip(shape, chunk_shape))
     elif isinstance(shards, dict):
@@ -386,7 +399,8 @@ def _config(config: Any, **overrides: Any) -> dict:
 
 # --- the native store ---------------------------------------------------------------
 def native_store(store_path: StorePath) -> _core.Store:
-    native = getattr(store_path.store, "_native", None)
+    from zarrnative.storage._common import python_face
+    native = getattr(python_face(store_path.store), "_native", None)
     if native is None:
         raise TypeError(f"zarrnative arrays live in its native stores (LocalStore, MemoryStore) for now; got "
                         f"{type(store_path.store).__name__}")
@@ -395,6 +409,8 @@ def native_store(store_path: StorePath) -> _core.Store:
 
 def _open_native(store_path: StorePath, zarr_format: int | None) -> _core.Array:
     from zarrnative.storage import _batch
+    if zarr_format not in (2, 3, None):
+        raise MetadataValidationError(f"Invalid value for 'zarr_format'. Expected 2, 3, or None. Got '{zarr_format}'.")
     if _batch.is_batched(store_path.store):  # one concurrent fetch of the candidate documents
         return _batch.open_array(store_path.store, store_path.path, zarr_format)
     return _core.Array.open(native_store(store_path), store_path.path, zarr_format)
@@ -403,7 +419,7 @@ def _open_native(store_path: StorePath, zarr_format: int | None) -> _core.Array:
 def _warn_order_v3() -> None:
     warnings.warn("The 'order' keyword argument has no effect for Zarr format 3 arrays (memory order is a "
                   "runtime setting there). To control the memory order of a Zarr format 3 array, use the "
-                  "'config' keyword argument, as in config={'order': 'C'}.", UserWarning, stacklevel=4)
+                  "'config' keyword argument, as in config={'order': 'C'}.", ZarrRuntimeWarning, stacklevel=4)
 
 
 def _init_array(store_path: StorePath, *, shape: Any, dtype: Any, chunks: Any = "auto", shards: Any = None,
@@ -571,7 +587,7 @@ def from_array(store: Any = None, *, data: Any, write_data: bool = True, name: s
         if src_format == 2 and zarr_format == 3 and data.order == "F":
             warnings.warn("The 'order' attribute of a Zarr format 2 array does not have a direct analogue in "
                           "Zarr format 3. The existing order='F' of the source array will be ignored.",
-                          UserWarning, stacklevel=2)
+                          ZarrUserWarning, stacklevel=2)
         elif order is None and zarr_format == 2:
             order = data.order
         if chunk_key_encoding is None and same:
@@ -650,6 +666,10 @@ def create(shape: Any, *, chunks: Any = None, dtype: Any = None, compressor: Any
     zdtype = parse_dtype(dtype)
     shape = _shape(shape)
     chunk_grid = normalize_chunks(chunks if chunks else chunk_shape, shape, max(zdtype.itemsize_for_chunks, 1))
+    if write_empty_chunks is not None:
+        warnings.warn("The `write_empty_chunks` keyword argument is deprecated and will be removed in future "
+                      "versions. Use the `config` keyword argument instead, as in "
+                      "config={'write_empty_chunks': True}.", ZarrRuntimeWarning, stacklevel=2)
     cfg = _config(config, write_empty_chunks=write_empty_chunks)
     if zarr_format == 3:
         if dimension_separator is not None:

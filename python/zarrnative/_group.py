@@ -568,6 +568,12 @@ class Group:
 
     def array(self, name: str, *, shape: Any = None, dtype: Any = None, data: Any = None, **kwargs: Any) -> Array:
         warnings.warn("Use Group.create_array instead.", ZarrDeprecationWarning, stacklevel=2)
+        if data is not None:  # the old API took the data's shape and dtype beside it
+            d = np.asarray(data) if not hasattr(data, "shape") else data
+            if shape is not None and tuple(np.atleast_1d(shape)) == tuple(d.shape):
+                shape = None
+            if dtype is not None and np.dtype(dtype) == getattr(d, "dtype", None):
+                dtype = None
         return self.create_array(name, shape=shape, dtype=dtype, data=data, **kwargs)
 
     def create_hierarchy(self, nodes: dict, *, overwrite: bool = False) -> Iterator[tuple[str, Array | Group]]:

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from zarrnative.errors import BoundsCheckError, NegativeStepError, VindexInvalidSelectionError
+
 
 @dataclass
 class Orthogonal:
@@ -54,13 +56,13 @@ def _int_index(i: Any, extent: int, dim: int) -> int:
     i = int(i)
     j = i + extent if i < 0 else i
     if not 0 <= j < extent:
-        raise IndexError(f"index {i} is out of bounds for axis {dim} with size {extent}")
+        raise BoundsCheckError(f"index {i} is out of bounds for axis {dim} with size {extent}")
     return j
 
 
 def _slice(s: slice, extent: int, dim: int) -> tuple[int, int, int]:
     if s.step is not None and int(s.step) < 1:
-        raise IndexError(f"only slices with step >= 1 are supported (axis {dim} has step {s.step})")
+        raise NegativeStepError(f"only slices with step >= 1 are supported (axis {dim} has step {s.step})")
     start, stop, step = s.indices(extent)
     return (start, max(stop, start), step)
 
@@ -111,7 +113,7 @@ def orthogonal(selection: Any, shape: tuple[int, ...]) -> Orthogonal:
         elif a.dtype.kind in "iu" and a.ndim == 1:
             idx = a.astype(np.int64)
             if idx.size and (idx.min() < -extent or idx.max() >= extent):
-                raise IndexError(f"index out of bounds for axis {d} with size {extent}")
+                raise BoundsCheckError(f"index out of bounds for axis {d} with size {extent}")
             idx = np.where(idx < 0, idx + extent, idx)
         else:
             raise IndexError(f"unsupported selection item for orthogonal indexing on axis {d}: {s!r}")
@@ -154,17 +156,17 @@ def coordinates(selection: Any, shape: tuple[int, ...]) -> Points:
     if len(sel) == 1 and np.asarray(sel[0]).dtype == bool:
         return mask(sel[0], shape)
     if len(sel) != len(shape):
-        raise IndexError(f"coordinate selection needs {len(shape)} index arrays, got {len(sel)}")
+        raise VindexInvalidSelectionError(f"coordinate selection needs {len(shape)} index arrays, got {len(sel)}")
     arrays = []
     for d, (s, extent) in enumerate(zip(sel, shape)):
         if isinstance(s, slice):
-            raise IndexError("slices are not supported in coordinate selection; use .oindex")
+            raise VindexInvalidSelectionError("slices are not supported in coordinate selection; use .oindex")
         a = np.asarray(s)
         if a.dtype.kind not in "iu":
-            raise IndexError(f"coordinate selection needs integer arrays (axis {d} has {a.dtype})")
+            raise VindexInvalidSelectionError(f"coordinate selection needs integer arrays (axis {d} has {a.dtype})")
         a = a.astype(np.int64)
         if a.size and (a.min() < -extent or a.max() >= extent):
-            raise IndexError(f"index out of bounds for axis {d} with size {extent}")
+            raise BoundsCheckError(f"index out of bounds for axis {d} with size {extent}")
         arrays.append(np.where(a < 0, a + extent, a))
     b = np.broadcast_arrays(*arrays)
     result_shape = b[0].shape if b else ()
@@ -176,7 +178,7 @@ def coordinates(selection: Any, shape: tuple[int, ...]) -> Points:
 def mask(m: Any, shape: tuple[int, ...]) -> Points:
     m = np.asarray(m)
     if m.dtype != bool or m.shape != tuple(shape):
-        raise IndexError(f"mask must be a boolean array of shape {tuple(shape)}, got {m.dtype} {m.shape}")
+        raise VindexInvalidSelectionError(f"mask must be a boolean array of shape {tuple(shape)}, got {m.dtype} {m.shape}")
     coords = [np.ascontiguousarray(c.astype(np.int64)) for c in np.nonzero(m)]
     return Points(coords, (len(coords[0]) if coords else 0,))
 

@@ -132,8 +132,11 @@ def codec_to_dict(obj: Any, zarr_format: int = 3) -> dict[str, Any]:
     """
     if isinstance(obj, Codec):
         if zarr_format == 2:
-            raise TypeError(f"{obj!r} is a Zarr v3 codec; Zarr format 2 arrays take numcodecs codecs or "
-                            "{'id': ...} dicts")
+            codec_id = getattr(obj, "codec_id", None)
+            if codec_id is not None:  # zarrnative.codecs.numcodecs: a numcodecs config inside
+                return {"id": codec_id, **_jsonable(obj.codec_config)}
+            raise ValueError(f"{obj!r} is a Zarr v3 codec; Zarr format 2 arrays take numcodecs codecs or "
+                             "{'id': ...} dicts")
         return obj.to_dict()
     if isinstance(obj, dict):
         return _jsonable(obj)
@@ -150,8 +153,8 @@ def codec_to_dict(obj: Any, zarr_format: int = 3) -> dict[str, Any]:
             name = d.get("name", "")
             if isinstance(name, str) and name.startswith("numcodecs."):
                 return {"id": name[len("numcodecs."):], **(d.get("configuration") or {})}
-            raise TypeError(f"{obj!r} is a Zarr v3 codec; Zarr format 2 arrays take numcodecs codecs or "
-                            "{'id': ...} dicts")
+            raise ValueError(f"{obj!r} is a Zarr v3 codec; Zarr format 2 arrays take numcodecs codecs or "
+                             "{'id': ...} dicts")
         return d
     raise TypeError(f"cannot use {obj!r} ({type(obj).__name__}) as a codec: expected a zarrnative or "
                     "zarr-python codec, a numcodecs codec, or a dict")

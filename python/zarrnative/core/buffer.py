@@ -9,13 +9,33 @@ zarr-python's do. The chunk engine itself moves bytes without them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["Buffer", "BufferPrototype", "NDBuffer", "default_buffer_prototype"]
+__all__ = ["Buffer", "BufferPrototype", "NDArrayLike", "NDBuffer", "default_buffer_prototype"]
 
 _BYTE = np.dtype("B")
+
+
+@runtime_checkable
+class NDArrayLike(Protocol):
+    """What an NDBuffer holds: numpy's array interface (numpy, CuPy)."""
+
+    @property
+    def dtype(self) -> Any: ...
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    @property
+    def ndim(self) -> int: ...
+
+    def __getitem__(self, key: Any) -> Any: ...
+
+    def __setitem__(self, key: Any, value: Any) -> None: ...
+
+    def reshape(self, *args: Any, **kwargs: Any) -> Any: ...
 
 
 def _check_1d_slice(key: Any) -> None:

@@ -25,13 +25,15 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from zarrnative import _core
+from zarrnative.storage._common import python_face
 
 _MAX_ROUNDS = 4  # plans converge in at most two rounds; more means a bug, not slowness
 
 
 def is_batched(store: Any) -> bool:
     from zarrnative.storage._base import PythonStore
-    return isinstance(store, PythonStore)
+    from zarrnative.storage._common import python_face
+    return isinstance(python_face(store), PythonStore)
 
 
 def _prefetch(store: Any, cache: _core.PrefetchStore, plan: Callable[[], list]) -> None:
@@ -53,18 +55,21 @@ def _view(native: _core.Array) -> tuple[_core.Array, _core.PrefetchStore]:
 
 
 def read(native: _core.Array, store: Any, dims: list, out: Any = None, validate: bool = True) -> Any:
+    store = python_face(store)
     view, cache = _view(native)
     _prefetch(store, cache, lambda: view.plan_read(dims, cache, validate))
     return view.read(dims, out, validate)
 
 
 def read_points(native: _core.Array, store: Any, points: Any) -> Any:
+    store = python_face(store)
     view, cache = _view(native)
     _prefetch(store, cache, lambda: view.plan_read_points(points, cache))
     return view.read_points(points)
 
 
 def write(native: _core.Array, store: Any, dims: list, value: Any, write_empty_chunks: bool) -> None:
+    store = python_face(store)
     view, cache = _view(native)
     _prefetch(store, cache, lambda: view.plan_write(dims, cache))
     view.write(dims, value, write_empty_chunks)
@@ -72,6 +77,7 @@ def write(native: _core.Array, store: Any, dims: list, value: Any, write_empty_c
 
 
 def write_points(native: _core.Array, store: Any, points: Any, value: Any, write_empty_chunks: bool) -> None:
+    store = python_face(store)
     view, cache = _view(native)
     _prefetch(store, cache, lambda: view.plan_write_points(points, cache))
     view.write_points(points, value, write_empty_chunks)
@@ -84,6 +90,7 @@ _DOCUMENTS = ("zarr.json", ".zarray", ".zattrs", ".zgroup")
 def open_array(store: Any, path: str, zarr_format: int | None) -> _core.Array:
     """Opens an array with one concurrent fetch of the documents that may
     describe it (instead of one request after another)."""
+    store = python_face(store)
     backing = store._native
     cache = _core.PrefetchStore(backing)
     keys = [f"{path}/{d}" if path else d for d in _DOCUMENTS]

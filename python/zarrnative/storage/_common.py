@@ -14,6 +14,7 @@ ValueError before anything touches the filesystem.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,22 @@ def _bytes_like(value: Any) -> Any:
         if hasattr(value, "to_bytes"):
             return value.to_bytes()
         raise TypeError(f"a store value must be bytes-like, not {type(value).__name__}") from None
+
+
+def python_face(store: Any) -> Any:
+    """The store arrays read and write: itself, or for a subclass of a native
+    store that overrides zarr-python's methods a WrapperStore that calls
+    those methods (so every chunk and document goes through them, as in
+    zarr-python; such stores are read and written in batches)."""
+    if isinstance(store, NativeStore) and type(store)._overrides_api():
+        from zarrnative.storage._base import PythonStore
+        if not isinstance(store, PythonStore):
+            from zarrnative.storage._wrapper import WrapperStore
+            # The core may hold the wrapper for as long as an array lives, and the array
+            # holds the store: a weak reference here leaves no cycle through the core (a
+            # subclass defined in a script refers to the script's globals, which hold the array).
+            return WrapperStore(weakref.proxy(store))
+    return store
 
 
 def _wrap(data: bytes | None, prototype: Any) -> Any:
@@ -98,6 +115,22 @@ def normalize_path(path: str | bytes | Path | None) -> str:
 
 class NativeStore:
     """The zarr-python 3 Store API over a native store (``self._native``)."""
+
+    # zarr-python's store methods. A user's subclass of a native store that
+    # overrides any of them (to count, cache or change calls) is read and
+    # written through them: see python_face.
+    _API = ("get", "get_partial_values", "set", "set_if_not_exists", "delete", "delete_dir", "exists", "getsize",
+            "list", "list_prefix", "list_dir", "clear")
+    _overrides: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # weak: never keeps a user's class alive
+
+    @classmethod
+    def _overrides_api(cls) -> bool:
+        known = NativeStore._overrides.get(cls)
+        if known is None:
+            base = next(c for c in cls.__mro__ if c.__module__.startswith("zarrnative."))
+            known = any(getattr(cls, m, None) is not getattr(base, m, None) for m in NativeStore._API)
+            NativeStore._overrides[cls] = known
+        return known
 
     _native: _core.Store
     supports_writes = True
@@ -259,7 +292,10 @@ class StorePath:
         self.store.set_sync(self.path, value)
 
     def delete_sync(self) -> None:
-        self.store.delete_sync(self.path)
+        if self.path == "":  # the root: everything (see delete)
+            self.store.delete_dir_sync("")
+        else:
+            self.store.delete_sync(self.path)
 
     async def get(self, prototype: Any = None, byte_range: Any = None) -> Any:
         return await self.store.get(self.path, prototype=prototype, byte_range=byte_range)
@@ -268,7 +304,11 @@ class StorePath:
         await self.store.set(self.path, value)
 
     async def delete(self) -> None:
-        await self.store.delete(self.path)
+        # At the root (path ""), everything in the store goes, as a filesystem store deletes its root.
+        if self.path == "":
+            await self.store.delete_dir("")
+        else:
+            await self.store.delete(self.path)
 
     async def delete_dir(self) -> None:
         await self.store.delete_dir(self.path)

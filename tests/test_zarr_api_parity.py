@@ -164,3 +164,23 @@ def test_small_public_names_as_zarr_python():
         v2 = lib.create_array({}, shape=(10,), chunks=(4,), dtype="u1", zarr_format=2)
         assert v2.metadata.chunk_grid.chunk_shape == (4,)
     assert isinstance(np.zeros(3), NDArrayLike) and not isinstance(b"x", NDArrayLike)
+
+
+def test_field_names_in_brackets_select_record_fields():
+    """arr["a"], arr[1:3, "b"], arr["a", "b"]: the fields split from the selection as zarr-python
+    splits them (its own reads of them fail with a numpy cast error in 3.1.6; these follow numpy)."""
+    dt = np.dtype([("a", "<i4"), ("b", "<f8")])
+    data = np.array([(i, i / 2) for i in range(6)], dtype=dt)
+    for fmt in (2, 3):
+        z = zarrnative.create_array({}, shape=(6,), chunks=(4,), dtype=dt, zarr_format=fmt)
+        z[:] = data
+        np.testing.assert_array_equal(z["a"], data["a"])
+        np.testing.assert_array_equal(z[1:5, "b"], data["b"][1:5])
+        np.testing.assert_array_equal(z[[0, 5], "a"], data["a"][[0, 5]])
+        np.testing.assert_array_equal(z["a", "b"], data[["a", "b"]])
+        z["a"] = np.arange(6) * 10
+        z[2:4, "b"] = -1.0
+        expected = data.copy()
+        expected["a"] = np.arange(6) * 10
+        expected["b"][2:4] = -1.0
+        np.testing.assert_array_equal(z[:], expected)

@@ -453,14 +453,15 @@ class Array:
         return _pick_fields(self._read_points(_indexing.mask(mask, self._shape), out), fields)
 
     def __getitem__(self, selection):
+        fields, selection = _pop_fields(selection)
         kind, selection = _selection_kind(selection, self.ndim)
         if kind == "mask":
-            return self.get_mask_selection(selection)
+            return self.get_mask_selection(selection, fields=fields)
         if kind == "coordinate":
-            return self.get_coordinate_selection(selection)
+            return self.get_coordinate_selection(selection, fields=fields)
         if kind == "orthogonal":
-            return self.get_orthogonal_selection(selection)
-        return self.get_basic_selection(selection)
+            return self.get_orthogonal_selection(selection, fields=fields)
+        return self.get_basic_selection(selection, fields=fields)
 
     def get(self, selection=Ellipsis, *, out=None, device=None):
         """Reads ``selection`` into ``out`` (anything ``as_array`` wraps), or a new numpy array;
@@ -626,14 +627,15 @@ class Array:
         self._write_points(_indexing.mask(mask, self._shape), value)
 
     def __setitem__(self, selection, value) -> None:
+        fields, selection = _pop_fields(selection)
         kind, selection = _selection_kind(selection, self.ndim)
         if kind == "mask":
-            return self.set_mask_selection(selection, value)
+            return self.set_mask_selection(selection, value, fields=fields)
         if kind == "coordinate":
-            return self.set_coordinate_selection(selection, value)
+            return self.set_coordinate_selection(selection, value, fields=fields)
         if kind == "orthogonal":
-            return self.set_orthogonal_selection(selection, value)
-        return self.set_basic_selection(selection, value)
+            return self.set_orthogonal_selection(selection, value, fields=fields)
+        return self.set_basic_selection(selection, value, fields=fields)
 
     # --- shape and attributes ---------------------------------------------------
     def resize(self, new_shape, *args) -> None:
@@ -690,6 +692,19 @@ def _v2_vlen(meta: dict) -> str | None:
         if f.get("id") in ("vlen-utf8", "vlen-bytes"):
             return f["id"]
     return None
+
+
+def _pop_fields(selection: Any) -> tuple[Any, Any]:
+    """(fields, selection): the field names of a record array (strings, as
+    ``arr["a"]`` or ``arr[1:3, "a", "b"]``) apart from the rest of the
+    selection, as zarr-python splits them; None when there are none."""
+    if isinstance(selection, str):
+        return selection, ()
+    if not isinstance(selection, tuple) or not any(isinstance(x, str) for x in selection):
+        return None, selection
+    names = [x for x in selection if isinstance(x, str)]
+    rest = tuple(x for x in selection if not isinstance(x, str))
+    return (names[0] if len(names) == 1 else names), rest
 
 
 def _selection_kind(selection, ndim: int) -> tuple[str, Any]:

@@ -348,6 +348,15 @@ class TestDictMemoryStore(StoreTests):
         with pytest.raises(TypeError, match="store_dict"):
             MemoryStore([("k", b"v")])
 
+    def test_a_subclass_given_a_dict_copies_it(self):
+        class Sub(MemoryStore):
+            pass
+        d = {"a": b"1"}
+        s = Sub(d)
+        assert type(s) is Sub and s.get_sync("a") == b"1"
+        s.set_sync("b", b"2")
+        assert list(d) == ["a"]  # copied in, not shared: the subclass keeps the native store
+
     def test_keys_the_caller_put_that_are_no_store_keys_are_not_listed(self):
         d = {}
         g = zarrnative.create_group(store=d)

@@ -30,6 +30,8 @@ class MemoryStore(NativeStore):
 
     def __init__(self, store_dict: MutableMapping[str, Any] | None = None, *, read_only: bool = False) -> None:
         native = _core.MemoryStore(False)
+        if store_dict:  # a subclass given a dict: its contents are copied in (not shared)
+            native.set_many({k: _bytes_like(v) for k, v in store_dict.items()})
         self._native = native.with_read_only(True) if read_only else native
 
     @classmethod

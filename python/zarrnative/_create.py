@@ -31,6 +31,7 @@ from zarrnative.errors import (
     ArrayNotFoundError,
     MetadataValidationError,
     NodeTypeValidationError,
+    UnstableSpecificationWarning,
     ZarrRuntimeWarning,
     ZarrUserWarning,
 )
@@ -131,13 +132,16 @@ def normalize_chunks(chunks: Any, shape: tuple[int, ...], itemsize: int) -> tupl
 def _shape(shape: Any) -> tuple[int, ...]:
     """An int or a sequence of ints (numpy integers too); floats such as
     400.5 are refused, not truncated, as zarr-python refuses them."""
-    if isinstance(shape, numbers.Integral) and not isinstance(shape, (bool, np.bool_)):
+    def whole(x: Any) -> bool:
+        return isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_))
+
+    if whole(shape):
         return (int(shape),)
     try:
         items = tuple(shape)
     except TypeError:
         raise TypeError(f"shape must be an int or a sequence of ints, got {shape!r}") from None
-    if not all(isinstance(s, numbers.Integral) and not isinstance(s, (bool, np.bool_)) for s in items):
+    if not all(whole(s) for s in items):
         raise TypeError(f"Expected an iterable of integers. Got {shape!r} instead.")
     return tuple(int(s) for s in items)
 
@@ -182,7 +186,6 @@ def warn_unstable_v3_dtype(dtype: ZarrDType) -> None:
     variable-length bytes, records)."""
     if dtype.kind == "bytes" or (dtype.kind == "numeric" and dtype.numpy.kind in "SUV"):
         from zarrnative.dtype import typed
-        from zarrnative.errors import UnstableSpecificationWarning
         warnings.warn(f"The data type ({typed(dtype)}) does not have a Zarr V3 specification. Arrays stored with "
                       "it may be unreadable by other Zarr libraries, and its representation may change.",
                       UnstableSpecificationWarning, stacklevel=3)

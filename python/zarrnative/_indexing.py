@@ -5,6 +5,9 @@
   become this; integer axes are dropped from the result afterwards (a
   reshape of a view, no copy).
 - Points: ``ndim`` int64 arrays of equal length (``vindex``, masks).
+
+``selection_kind`` decides which of them ``arr[...]`` makes, by
+zarr-python's rules; ``pop_fields`` takes record field names out first.
 """
 
 from __future__ import annotations
@@ -183,9 +186,84 @@ def mask(m: Any, shape: tuple[int, ...]) -> Points:
     return Points(coords, (len(coords[0]) if coords else 0,))
 
 
-def is_pure_fancy(selection: Any) -> bool:
-    """True when a __getitem__ selection needs orthogonal (not basic) indexing."""
-    for s in _as_tuple(selection):
-        if isinstance(s, (list, np.ndarray)) or (hasattr(s, "__array__") and not np.isscalar(s)):
-            return True
-    return False
+def pop_fields(selection: Any) -> tuple[Any, Any]:
+    """(fields, selection): the field names of a record array (strings, as
+    ``arr["a"]`` or ``arr[1:3, "a", "b"]``) apart from the rest of the
+    selection, as zarr-python splits them; None when there are none."""
+    if isinstance(selection, str):
+        return selection, ()
+    if not isinstance(selection, tuple) or not any(isinstance(x, str) for x in selection):
+        return None, selection
+    names = [x for x in selection if isinstance(x, str)]
+    rest = tuple(x for x in selection if not isinstance(x, str))
+    return (names[0] if len(names) == 1 else names), rest
+
+
+def selection_kind(selection, ndim: int) -> tuple[str, Any]:
+    """How ``arr[selection]`` reads or writes, by zarr-python 3.1's rules,
+    and the selection to use (array-likes other than numpy's, such as Zarr
+    arrays, read into numpy first):
+
+    - "mask": a boolean array (a 1-tuple counts as its item, as in zarr-python);
+    - "coordinate": one integer list or array on a 1-d array, or a tuple of
+      exactly ndim integers and integer lists/arrays (no slices, no
+      Ellipsis) with at least one list or array;
+    - "orthogonal": a tuple of ndim integer or boolean lists/arrays, or at
+      most ndim Python ints, slices and at most one such list/array (ints
+      and slices alone go here too: one element comes back as a 0-d array,
+      as zarr-python returns it);
+    - "basic": anything else (Ellipsis, numpy integers with slices); lists
+      or arrays there raise IndexError, as in zarr-python.
+    """
+    sel = tuple(_selection_item(x) for x in selection) if isinstance(selection, tuple) else \
+        _selection_item(selection)
+    if isinstance(sel, tuple) and len(sel) == 1:
+        sel = sel[0]  # a 1-tuple is its item, as zarr-python reads it (fields are popped already)
+    if _bool_array(sel):
+        return "mask", sel
+    if ndim == 1 and _bool_list(sel):
+        return "mask", np.asarray(sel, dtype=bool)
+    if ndim == 1 and (_int_list(sel) or _int_array(sel)):
+        return "coordinate", sel
+    if isinstance(sel, tuple) and len(sel) == ndim and \
+            not any(isinstance(x, slice) or x is Ellipsis for x in sel) and \
+            all(_is_int(x) or _int_list(x) or _int_array(x) for x in sel) and \
+            any(_int_list(x) or _int_array(x) for x in sel):
+        return "coordinate", sel
+    if ndim:
+        norm = sel if isinstance(sel, tuple) else (sel,)
+        if len(norm) == ndim and all(_iterable_index(x) for x in norm):
+            return "orthogonal", sel
+        if len(norm) <= ndim and sum(1 for x in norm if _iterable_index(x)) <= 1 and \
+                all(_iterable_index(x) or isinstance(x, (int, slice)) for x in norm):
+            return "orthogonal", sel
+    return "basic", sel
+
+
+def _selection_item(x: Any) -> Any:
+    """Array-likes other than numpy's (Zarr arrays, ...) read into numpy."""
+    if isinstance(x, (np.ndarray, list, slice, int, np.generic)) or x is Ellipsis or x is None:
+        return x
+    if hasattr(x, "__array__") and hasattr(x, "dtype") and hasattr(x, "shape"):
+        return np.asarray(x)
+    return x
+
+
+def _int_list(x: Any) -> bool:
+    return isinstance(x, list) and len(x) > 0 and all(_is_int(i) for i in x)
+
+
+def _bool_list(x: Any) -> bool:
+    return isinstance(x, list) and len(x) > 0 and all(type(i) in (bool, np.bool_) for i in x)
+
+
+def _int_array(x: Any) -> bool:
+    return isinstance(x, np.ndarray) and x.dtype.kind in "ui"
+
+
+def _bool_array(x: Any) -> bool:
+    return isinstance(x, np.ndarray) and x.dtype == bool
+
+
+def _iterable_index(x: Any) -> bool:
+    return _int_list(x) or _int_array(x) or _bool_array(x) or _bool_list(x)

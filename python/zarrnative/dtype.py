@@ -325,7 +325,7 @@ class DataTypeRegistry:
 
     @property
     def contents(self) -> dict[str, type]:
-        return {**{k: v for k, v in _BY_V3_NAME.items()}, "structured": Structured}
+        return {**_BY_V3_NAME, "structured": Structured}
 
     def get(self, key: str) -> type:
         return self.contents[key]

@@ -15,6 +15,7 @@ import warnings
 from typing import Any
 
 from zarrnative.codecs._base import Codec, register
+from zarrnative.errors import ZarrUserWarning
 
 __all__ = ["Adler32", "AsType", "BZ2", "BitRound", "Blosc", "CRC32", "CRC32C", "Delta", "FixedScaleOffset",
            "Fletcher32", "GZip", "JenkinsLookup3", "LZ4", "LZMA", "PackBits", "Quantize", "Shuffle", "ZFPY", "Zlib", "Zstd"]
@@ -28,7 +29,6 @@ class _NumcodecsCodec(Codec):
     def __init__(self, **codec_config: Any) -> None:
         codec_config.pop("id", None)
         self.codec_config = dict(codec_config)
-        from zarrnative.errors import ZarrUserWarning
         warnings.warn("Numcodecs codecs are not in the Zarr version 3 specification and may not be supported by "
                       "other zarr implementations.", ZarrUserWarning, stacklevel=2)
 

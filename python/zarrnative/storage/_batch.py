@@ -32,7 +32,6 @@ _MAX_ROUNDS = 4  # plans converge in at most two rounds; more means a bug, not s
 
 def is_batched(store: Any) -> bool:
     from zarrnative.storage._base import PythonStore
-    from zarrnative.storage._common import python_face
     return isinstance(python_face(store), PythonStore)
 
 

@@ -58,15 +58,14 @@ def python_face(store: Any) -> Any:
     store that overrides zarr-python's methods a WrapperStore that calls
     those methods (so every chunk and document goes through them, as in
     zarr-python; such stores are read and written in batches)."""
-    if isinstance(store, NativeStore) and type(store)._overrides_api():
-        from zarrnative.storage._base import PythonStore
-        if not isinstance(store, PythonStore):
-            from zarrnative.storage._wrapper import WrapperStore
-            # The core may hold the wrapper for as long as an array lives, and the array
-            # holds the store: a weak reference here leaves no cycle through the core (a
-            # subclass defined in a script refers to the script's globals, which hold the array).
-            return WrapperStore(weakref.proxy(store))
-    return store
+    from zarrnative.storage._base import PythonStore
+    if not isinstance(store, NativeStore) or isinstance(store, PythonStore) or not type(store)._overrides_api():
+        return store
+    from zarrnative.storage._wrapper import WrapperStore
+    # The core may hold the wrapper for as long as an array lives, and the array
+    # holds the store: a weak reference here leaves no cycle through the core (a
+    # subclass defined in a script refers to the script's globals, which hold the array).
+    return WrapperStore(weakref.proxy(store))
 
 
 def _wrap(data: bytes | None, prototype: Any) -> Any:
@@ -79,21 +78,19 @@ def _wrap(data: bytes | None, prototype: Any) -> Any:
 def _wrap_async(data: bytes | None, prototype: Any) -> Any:
     """What zarr-python's async ``get`` returns: a Buffer of the prototype's
     class, ``default_buffer_prototype()``'s when none is given."""
-    if data is None:
-        return None
     if prototype is None:
         from zarrnative.core.buffer import default_buffer_prototype
         prototype = default_buffer_prototype()
-    return prototype.buffer.from_bytes(data)
+    return _wrap(data, prototype)
 
 
 def _to_bytes(value: Any) -> bytes | None:
-    """A store's answer (bytes or any library's Buffer) as bytes."""
+    """A store's answer or a stored value (bytes, anything bytes-like, any
+    library's Buffer) as bytes."""
     if value is None or isinstance(value, bytes):
         return value
-    if hasattr(value, "to_bytes"):
-        return value.to_bytes()
-    return bytes(memoryview(value).cast("B"))
+    value = _bytes_like(value)
+    return value if isinstance(value, bytes) else bytes(memoryview(value).cast("B"))
 
 
 def normalize_path(path: str | bytes | Path | None) -> str:

@@ -83,13 +83,9 @@ class _DictMemoryStore(PythonStore, MemoryStore):
         self._store_dict = store_dict
         self._read_only = read_only
 
-    @property
-    def read_only(self) -> bool:
-        return self._read_only
-
     async def _get(self, key: str, byte_range: Range = None) -> bytes | None:
         value = self._store_dict.get(key)
-        return None if value is None else _slice(_to_bytes(_bytes_like(value)), byte_range)
+        return None if value is None else _slice(_to_bytes(value), byte_range)
 
     async def _set(self, key: str, value: bytes) -> None:
         from zarrnative.core.buffer import Buffer
@@ -107,7 +103,7 @@ class _DictMemoryStore(PythonStore, MemoryStore):
         return _DictMemoryStore(self._store_dict, read_only=read_only)
 
     def __reduce__(self):
-        contents = {k: _to_bytes(_bytes_like(v)) for k, v in self._store_dict.items()}
+        contents = {k: _to_bytes(v) for k, v in self._store_dict.items()}
         return (_dict_memory_store, (contents, self.read_only))
 
     def __str__(self) -> str:

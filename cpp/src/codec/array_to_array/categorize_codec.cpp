@@ -1,6 +1,5 @@
 #include "codec/array_to_array/categorize_codec.h"
 
-#include <bit>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -75,7 +74,8 @@ class CategorizeCodec final : public ArrayToArrayCodec {
       std::memcpy(item.data(), decoded.fill_value.data(), std::min(item.size(), decoded.fill_value.size()));
     }
     out.fill_value.resize(astype_.itemsize());
-    store(out.fill_value.data(), code_of(item.data()), astype_.itemsize(), astype_.byte_order());
+    std::u32string text;
+    store(out.fill_value.data(), code_of(item.data(), text), astype_.itemsize(), astype_.byte_order());
     return out;
   }
 
@@ -86,10 +86,11 @@ class CategorizeCodec final : public ArrayToArrayCodec {
     NDArray out = NDArray::empty(astype_, {decoded.size() * per_element_});
     auto* o = static_cast<uint8_t*>(out.data());
     const uint32_t osize = astype_.itemsize(), isize = dtype_.itemsize();
+    std::u32string text;  // one item's code points, reused
     for_each_run(decoded, kRunElements, [&](const uint8_t* p, int64_t stride, int64_t n) {
       for (int64_t e = 0; e < n; ++e, p += stride) {
         for (uint32_t k = 0; k < per_element_; ++k, o += osize) {
-          store(o, code_of(p + k * isize), osize, astype_.byte_order());
+          store(o, code_of(p + k * isize, text), osize, astype_.byte_order());
         }
       }
     });
@@ -125,9 +126,10 @@ class CategorizeCodec final : public ArrayToArrayCodec {
   }
 
  private:
-  uint64_t code_of(const uint8_t* item) const {
+  // The code of one item; `text` is the caller's scratch for its code points.
+  uint64_t code_of(const uint8_t* item, std::u32string& text) const {
     const size_t width = dtype_.itemsize() / 4;
-    std::u32string text(width, 0);
+    text.resize(width);
     for (size_t c = 0; c < width; ++c) text[c] = static_cast<char32_t>(load(item + 4 * c, 4, dtype_.byte_order()));
     auto it = codes_.find(stripped(text));
     return it == codes_.end() ? 0 : it->second;
